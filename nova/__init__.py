@@ -1,0 +1,1 @@
+"""A compute service speaking the OpenStack Compute API."""

@@ -1,0 +1,51 @@
+"""Options of nova-compute and the resource tracker."""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup('compute', title='Compute host options')
+
+default_opts = [
+    cfg.FloatOpt('cpu_allocation_ratio', default=None, min=0.0,
+                 help='VCPU overcommit ratio reported to Placement. Unset '
+                      'uses initial_cpu_allocation_ratio for new hosts.'),
+    cfg.FloatOpt('ram_allocation_ratio', default=None, min=0.0,
+                 help='MEMORY_MB overcommit ratio reported to Placement.'),
+    cfg.FloatOpt('disk_allocation_ratio', default=None, min=0.0,
+                 help='DISK_GB overcommit ratio reported to Placement.'),
+    cfg.FloatOpt('initial_cpu_allocation_ratio', default=4.0, min=0.0,
+                 help='VCPU ratio given to a new compute node.'),
+    cfg.FloatOpt('initial_ram_allocation_ratio', default=1.0, min=0.0,
+                 help='MEMORY_MB ratio given to a new compute node.'),
+    cfg.FloatOpt('initial_disk_allocation_ratio', default=1.0, min=0.0,
+                 help='DISK_GB ratio given to a new compute node.'),
+    cfg.IntOpt('reserved_host_memory_mb', default=512, min=0,
+               help='Memory in MiB kept for the host, reported as reserved.'),
+    cfg.IntOpt('reserved_host_disk_mb', default=0, min=0,
+               help='Disk in MiB kept for the host, reported as reserved.'),
+    cfg.IntOpt('reserved_host_cpus', default=0, min=0,
+               help='Host CPUs kept for the host, reported as reserved.'),
+    cfg.IntOpt('update_resources_interval', default=60,
+               help='Seconds between runs of the resource tracker\'s '
+                    'periodic update; 0 or less disables it.'),
+    cfg.IntOpt('max_concurrent_builds', default=10, min=0,
+               help='Builds a compute host runs at once; 0 is unlimited.'),
+]
+
+compute_group_opts = [
+    cfg.IntOpt('fake_vcpus', default=64, min=1,
+               help='VCPUs the fake driver reports per host.'),
+    cfg.IntOpt('fake_memory_mb', default=262144, min=1,
+               help='Memory in MiB the fake driver reports per host.'),
+    cfg.IntOpt('fake_local_gb', default=10240, min=1,
+               help='Disk in GiB the fake driver reports per host.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(default_opts)
+    conf.register_group(group)
+    conf.register_opts(compute_group_opts, group=group)
+
+
+def list_opts():
+    return {'DEFAULT': default_opts, group: compute_group_opts}

@@ -1,0 +1,28 @@
+"""[placement]: how nova reaches the Placement service (keystoneauth)."""
+
+from keystoneauth1 import loading as ks_loading
+from oslo_config import cfg
+
+group = cfg.OptGroup('placement', title='Placement service client options')
+
+opts = [
+    cfg.StrOpt('endpoint_override',
+               help='Placement URL, bypassing the service catalog.'),
+    cfg.StrOpt('region_name', help='Region of the Placement endpoint.'),
+    cfg.ListOpt('valid_interfaces', default=['internal', 'public'],
+                help='Catalog interfaces to look Placement up by.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+    ks_loading.register_session_conf_options(conf, group.name)
+    ks_loading.register_auth_conf_options(conf, group.name)
+
+
+def list_opts():
+    return {group: (opts
+                    + ks_loading.get_session_conf_options()
+                    + ks_loading.get_auth_common_conf_options()
+                    + ks_loading.get_auth_plugin_conf_options('password'))}

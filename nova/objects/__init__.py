@@ -1,0 +1,28 @@
+"""nova's versioned objects. ``register_all()`` imports every object module
+so that each class is reachable as ``nova.objects.<Name>``."""
+
+
+def register_all():
+    import importlib
+    for name in _MODULES:
+        importlib.import_module('nova.objects.' + name)
+
+
+# Modules holding registered objects; keep sorted.
+_MODULES = (
+    'build_request',
+    'cell_mapping',
+    'compute_node',
+    'flavor',
+    'host_mapping',
+    'instance',
+    'instance_action',
+    'instance_fault',
+    'instance_info_cache',
+    'instance_mapping',
+    'keypair',
+    'request_spec',
+    'selection',
+    'service',
+    'virtual_interface',
+)

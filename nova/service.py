@@ -1,0 +1,253 @@
+"""The service base: one RPC server (or WSGI server) plus its housekeeping.
+
+A :class:`Service` owns a manager, serves its RPC endpoints on the
+``threading`` executor, keeps a row in ``services`` with a heartbeat every
+``report_interval`` and runs the manager's periodic tasks. :func:`run`
+serves a set of services until SIGTERM/SIGINT (graceful: in-flight RPC
+finishes) and reloads configuration on SIGHUP.
+"""
+
+import random
+import signal
+import socketserver
+import threading
+import time
+from wsgiref import simple_server
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+from oslo_service import systemd
+from oslo_utils import importutils
+from oslo_utils import timeutils
+
+import nova.conf
+from nova import context as nova_context
+from nova import exception
+from nova import objects
+from nova import rpc
+from nova import version
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+MANAGERS = {
+    'nova-compute': 'nova.compute.manager.ComputeManager',
+    'nova-conductor': 'nova.conductor.manager.ConductorManager',
+    'nova-scheduler': 'nova.scheduler.manager.SchedulerManager',
+}
+TOPICS = {
+    'nova-compute': 'compute',
+    'nova-conductor': 'conductor',
+    'nova-scheduler': 'scheduler',
+}
+
+
+class Service(object):
+    """An RPC service: a manager served on ``topic`` (and ``topic.host``)."""
+
+    def __init__(self, host, binary, topic, manager,
+                 report_interval=None, periodic_enable=None,
+                 periodic_fuzzy_delay=None):
+        self.host = host
+        self.binary = binary
+        self.topic = topic
+        self.manager = manager
+        self.report_interval = (CONF.report_interval if report_interval is None
+                                else report_interval)
+        self.periodic_enable = (CONF.periodic_enable if periodic_enable is None
+                                else periodic_enable)
+        self.periodic_fuzzy_delay = (CONF.periodic_fuzzy_delay
+                                     if periodic_fuzzy_delay is None
+                                     else periodic_fuzzy_delay)
+        self.service_ref = None
+        self.rpcserver = None
+        self._stop = threading.Event()
+        self._threads = []
+
+    @classmethod
+    def create(cls, binary, host=None, topic=None, manager=None, **kwargs):
+        host = host or CONF.host
+        topic = topic or TOPICS[binary]
+        if manager is None:
+            manager_cls = importutils.import_class(MANAGERS[binary])
+            manager = manager_cls(host=host)
+        return cls(host, binary, topic, manager, **kwargs)
+
+    def __repr__(self):
+        return '<Service %s on %s>' % (self.binary, self.host)
+
+    def start(self):
+        LOG.info('Starting %s on %s (version %s)', self.binary, self.host,
+                 version.version_string)
+        ctxt = nova_context.get_admin_context()
+        self.manager.init_host()
+        self.service_ref = self._ensure_service_row(ctxt)
+        self.manager.pre_start_hook(service_ref=self.service_ref)
+
+        target = messaging.Target(topic=self.topic, server=self.host)
+        endpoints = [self.manager] + list(getattr(self.manager, 'additional_endpoints', []))
+        self.rpcserver = rpc.get_server(target, endpoints)
+        self.rpcserver.start()
+        self.manager.post_start_hook()
+
+        self._spawn(self._heartbeat_loop, 'heartbeat')
+        if self.periodic_enable:
+            self._spawn(self._periodic_loop, 'periodic')
+        LOG.info('%s on %s is serving topic %s', self.binary, self.host, self.topic)
+
+    def _ensure_service_row(self, ctxt):
+        try:
+            service_ref = objects.Service.get_by_host_and_binary(
+                ctxt, self.host, self.binary)
+        except exception.NotFound:
+            service_ref = None
+        if service_ref is None:
+            service_ref = objects.Service(ctxt, host=self.host, binary=self.binary,
+                                          topic=self.topic, report_count=0,
+                                          version=version.SERVICE_VERSION)
+            service_ref.create()
+        elif service_ref.version != version.SERVICE_VERSION:
+            service_ref.version = version.SERVICE_VERSION
+            service_ref.save()
+        return service_ref
+
+    def _spawn(self, fn, name):
+        thread = threading.Thread(target=fn, name='%s-%s' % (self.binary, name),
+                                  daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _heartbeat_loop(self):
+        while not self._stop.wait(self.report_interval):
+            self.report_state()
+
+    def report_state(self):
+        """Write the heartbeat; a failing DB or bus is logged, not fatal."""
+        try:
+            self.service_ref.report_count += 1
+            self.service_ref.last_seen_up = timeutils.utcnow()
+            self.service_ref.save()
+            if getattr(self, '_lost_db', False):
+                LOG.info('%s reconnected; heartbeats resume', self.binary)
+                self._lost_db = False
+        except Exception:
+            if not getattr(self, '_lost_db', False):
+                LOG.exception('%s could not write its heartbeat', self.binary)
+            self._lost_db = True
+
+    def _periodic_loop(self):
+        delay = random.randint(0, self.periodic_fuzzy_delay) if self.periodic_fuzzy_delay else 0
+        if self._stop.wait(delay):
+            return
+        while not self._stop.is_set():
+            ctxt = nova_context.get_admin_context()
+            try:
+                idle = self.manager.periodic_tasks(ctxt)
+            except Exception:
+                LOG.exception('Periodic tasks of %s failed', self.binary)
+                idle = 10
+            self._stop.wait(max(1, min(idle or 60, 60)))
+
+    def stop(self, graceful=True):
+        """Stop taking messages; with ``graceful`` let in-flight ones finish."""
+        self._stop.set()
+        if self.rpcserver is not None:
+            try:
+                self.rpcserver.stop()
+                if graceful:
+                    self.rpcserver.wait()
+            except Exception:
+                LOG.exception('Failed to stop the RPC server of %s', self.binary)
+        try:
+            self.manager.cleanup_host()
+        except Exception:
+            LOG.exception('cleanup_host of %s failed', self.binary)
+        LOG.info('%s on %s stopped', self.binary, self.host)
+
+    def reset(self):
+        self.manager.reset()
+
+
+class _ThreadedWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+class _QuietHandler(simple_server.WSGIRequestHandler):
+    def log_message(self, fmt, *args):  # oslo.log's request logging suffices
+        LOG.debug('%s %s', self.address_string(), fmt % args)
+
+
+class WSGIService(object):
+    """Serves a WSGI app on a port with a multi-threaded server."""
+
+    def __init__(self, name, app, host, port):
+        self.name = name
+        self.app = app
+        self.host = host
+        self.port = port
+        self.server = None
+        self._thread = None
+
+    def start(self):
+        self.server = simple_server.make_server(
+            self.host, self.port, self.app, server_class=_ThreadedWSGIServer,
+            handler_class=_QuietHandler)
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever,
+                                        name=self.name, daemon=True)
+        self._thread.start()
+        LOG.info('%s listening on http://%s:%s', self.name, self.host, self.port)
+
+    def stop(self, graceful=True):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def reset(self):
+        pass
+
+
+def run(services, on_reload=None):
+    """Start ``services``, serve until SIGTERM/SIGINT, then stop them.
+
+    SIGHUP reloads mutable configuration options and calls ``reset`` on
+    each service. Readiness is signalled to systemd (Type=notify) once every
+    service serves.
+    """
+    stop_event = threading.Event()
+    reload_event = threading.Event()
+
+    def _stop(signo, frame):
+        LOG.info('Caught %s, stopping', signal.Signals(signo).name)
+        stop_event.set()
+
+    def _reload(signo, frame):
+        reload_event.set()
+
+    old = {s: signal.signal(s, h) for s, h in
+           ((signal.SIGTERM, _stop), (signal.SIGINT, _stop), (signal.SIGHUP, _reload))}
+    started = []
+    try:
+        for service in services:
+            service.start()
+            started.append(service)
+        systemd.notify_once()
+        while not stop_event.is_set():
+            stop_event.wait(0.5)
+            if reload_event.is_set():
+                reload_event.clear()
+                LOG.info('Caught SIGHUP, reloading configuration')
+                CONF.mutate_config_files()
+                for service in started:
+                    service.reset()
+                if on_reload:
+                    on_reload()
+    finally:
+        deadline = time.monotonic() + CONF.graceful_shutdown_timeout
+        for service in reversed(started):
+            service.stop(graceful=time.monotonic() < deadline)
+        for signo, handler in old.items():
+            signal.signal(signo, handler)
