@@ -141,7 +141,9 @@ def _cell_db(cell_mapping):
 
 def _cell_mq(cell_mapping):
     from nova import rpc
-    if not cell_mapping.transport_url:
+    # 'none:///' (or no URL) means the cell uses this service's own bus.
+    url = cell_mapping.transport_url
+    if not url or url.startswith('none:'):
         return None
     with _CELL_CACHE_LOCK:
         key = (cell_mapping.uuid, cell_mapping.transport_url)

@@ -174,6 +174,15 @@ class ResourceProviderGenerationConflict(Conflict):
                 'updated.')
 
 
+class ResourceProviderNotFound(NotFound):
+    msg_fmt = _('Placement has no resource provider %(uuid)s.')
+
+
+class InventoryInUse(Conflict):
+    msg_fmt = _('Inventory of resource provider %(uuid)s cannot be reduced '
+                'below what instances use: %(detail)s')
+
+
 class AllocationUpdateFailed(NovaException):
     msg_fmt = _('Failed to update allocations for consumer %(consumer_uuid)s: '
                 '%(error)s')
@@ -181,6 +190,14 @@ class AllocationUpdateFailed(NovaException):
 
 class NoMoreFixedIps(NovaException):
     msg_fmt = _('No fixed IP address is free in network %(net)s.')
+
+
+class ComputeResourcesUnavailable(NovaException):
+    msg_fmt = _('Insufficient compute resources: %(reason)s')
+
+
+class NetworkNotFound(NotFound):
+    msg_fmt = _('Network %(network_id)s could not be found.')
 
 
 class VirtDriverNotFound(NovaException):

@@ -12,7 +12,9 @@ from nova.conf import conductor
 from nova.conf import database
 from nova.conf import default
 from nova.conf import glance
+from nova.conf import libvirt
 from nova.conf import network
+from nova.conf import notifications
 from nova.conf import placement
 from nova.conf import quota
 from nova.conf import rpc
@@ -23,8 +25,8 @@ from nova.conf import wsgi
 
 CONF = cfg.CONF
 
-MODULES = (api, compute, conductor, database, default, glance, network,
-           placement, quota, rpc, scheduler, service, upgrade_levels, wsgi)
+MODULES = (api, compute, conductor, database, default, glance, libvirt, network,
+           notifications, placement, quota, rpc, scheduler, service, upgrade_levels, wsgi)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -20,8 +20,11 @@ api_db_opts = [
                help='Largest number of connections kept open in the pool.'),
     cfg.IntOpt('max_overflow', default=50,
                help='Connections allowed beyond max_pool_size.'),
-    cfg.IntOpt('pool_timeout', default=30,
-               help='Seconds to wait for a connection from the pool.'),
+    # Unset by default as in oslo.db: oslo.db passes a set value on to
+    # SQLite file DBs too, whose pool rejects it.
+    cfg.IntOpt('pool_timeout',
+               help='Seconds to wait for a connection from the pool; unset '
+                    'means SQLAlchemy\'s default (30).'),
     cfg.IntOpt('connection_recycle_time', default=3600,
                help='Seconds after which a pooled connection is replaced.'),
     cfg.IntOpt('max_retries', default=10,

@@ -17,8 +17,6 @@ service_opts = [
     cfg.IntOpt('graceful_shutdown_timeout', default=60, min=0,
                help='Seconds a service waits on SIGTERM for in-flight '
                     'requests to finish before it exits.'),
-    cfg.IntOpt('executor_thread_pool_size', default=64, min=1,
-               help='Threads an RPC server uses to handle messages.'),
 ]
 
 

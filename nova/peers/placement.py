@@ -7,13 +7,13 @@ nova's; its database is migrated on start (``sync_on_startup``).
 from oslo_config import cfg
 
 from nova import service
+from nova.db import sqlite
 
 
 def make_app(connection, auth_strategy='noauth2'):
     """The Placement WSGI app on the DB at ``connection`` (migrated)."""
     from placement import conf as placement_conf
-    from placement import db_api
-    from placement import deploy
+    from placement import db_api, deploy
 
     config = cfg.ConfigOpts()
     placement_conf.register_opts(config)
@@ -22,6 +22,8 @@ def make_app(connection, auth_strategy='noauth2'):
     config.set_default('sync_on_startup', True, group='placement_database')
     config([], project='placement', default_config_files=[])
     db_api.configure(config)
+    # Many threads write Placement's SQLite file too: same tuning as nova's.
+    db_api.placement_context_manager.append_on_engine_create(sqlite.tune_engine)
     return deploy.loadapp(config)
 
 

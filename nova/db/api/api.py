@@ -7,10 +7,12 @@ Objects reach the API DB with ``@api.context_manager.reader`` /
 from oslo_db.sqlalchemy import enginefacade
 
 import nova.conf
+from nova.db import sqlite
 
 CONF = nova.conf.CONF
 
 context_manager = enginefacade.transaction_context()
+context_manager.append_on_engine_create(sqlite.tune_engine)
 _configured = False
 
 

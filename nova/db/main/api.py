@@ -11,10 +11,12 @@ import functools
 from oslo_db.sqlalchemy import enginefacade
 
 import nova.conf
+from nova.db import sqlite
 
 CONF = nova.conf.CONF
 
 context_manager = enginefacade.transaction_context()
+context_manager.append_on_engine_create(sqlite.tune_engine)
 _configured = False
 
 
@@ -44,6 +46,7 @@ def create_context_manager(connection):
     """A new context manager for the cell DB at ``connection``."""
     ctxt_mgr = enginefacade.transaction_context()
     ctxt_mgr.configure(**_db_settings(CONF, connection))
+    ctxt_mgr.append_on_engine_create(sqlite.tune_engine)
     return ctxt_mgr
 
 
