@@ -1,0 +1,112 @@
+"""URL map of the Compute API v2.1: one row per path, one handler per verb.
+
+Unknown paths are 404; a known path with an unknown verb is 405.
+"""
+
+import routes
+import routes.middleware
+import webob.dec
+
+from nova.api import wsgi
+from nova.api.openstack import errors, faults
+from nova.api.openstack.compute import (
+    flavors,
+    images,
+    instance_actions,
+    keypairs,
+    servers,
+    version_doc,
+)
+
+
+def _routes():
+    server_ctl = wsgi.Resource(servers.ServersController())
+    flavor_ctl = wsgi.Resource(flavors.FlavorsController())
+    image_ctl = wsgi.Resource(images.ImagesController())
+    action_ctl = wsgi.Resource(instance_actions.InstanceActionsController())
+    keypair_ctl = wsgi.Resource(keypairs.KeypairController())
+    version_ctl = wsgi.Resource(version_doc.VersionController())
+    return (
+        ('', {'GET': (version_ctl, 'show')}),
+        ('/', {'GET': (version_ctl, 'show')}),
+        ('/servers', {'GET': (server_ctl, 'index'),
+                      'POST': (server_ctl, 'create')}),
+        ('/servers/detail', {'GET': (server_ctl, 'detail')}),
+        ('/servers/{id}', {'GET': (server_ctl, 'show'),
+                           'PUT': (server_ctl, 'update'),
+                           'DELETE': (server_ctl, 'delete')}),
+        ('/servers/{server_id}/os-instance-actions',
+         {'GET': (action_ctl, 'index')}),
+        ('/servers/{server_id}/os-instance-actions/{id}',
+         {'GET': (action_ctl, 'show')}),
+        ('/flavors', {'GET': (flavor_ctl, 'index'),
+                      'POST': (flavor_ctl, 'create')}),
+        ('/flavors/detail', {'GET': (flavor_ctl, 'detail')}),
+        ('/flavors/{id}', {'GET': (flavor_ctl, 'show'),
+                           'DELETE': (flavor_ctl, 'delete')}),
+        ('/images', {'GET': (image_ctl, 'index')}),
+        ('/images/detail', {'GET': (image_ctl, 'detail')}),
+        ('/images/{id}', {'GET': (image_ctl, 'show')}),
+        ('/os-keypairs', {'GET': (keypair_ctl, 'index'),
+                          'POST': (keypair_ctl, 'create')}),
+        ('/os-keypairs/{id}', {'GET': (keypair_ctl, 'show'),
+                               'DELETE': (keypair_ctl, 'delete')}),
+    )
+
+
+@webob.dec.wsgify
+def _not_found(req):
+    return faults.fault_response(404, 'The resource could not be found.')
+
+
+class _BadMethod:
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        exc = errors.MethodNotAllowed(method=req.method)
+        return faults.fault_response(
+            405, exc.format_message(),
+            headers={'Allow': ', '.join(sorted(self.allowed))})
+
+
+class APIRouterV21:
+    """Routes /v2.1/... requests to the controllers."""
+
+    def __init__(self):
+        mapper = routes.Mapper()
+        table = list(_routes())
+        # The project id in the URL is optional (it is required before
+        # 2.18 by the API, but clients of any version may send it).
+        table += [('/{project_id}' + path, methods)
+                  for path, methods in table if path not in ('', '/')]
+        for path, methods in table:
+            for method, (resource, action) in methods.items():
+                mapper.connect(path, controller=resource, action=action,
+                               conditions={'method': [method]})
+                if method == 'GET':
+                    mapper.connect(path, controller=resource, action=action,
+                                   conditions={'method': ['HEAD']})
+            # Last match for the path: a verb it does not have.
+            mapper.connect(path, controller=_BadMethod(methods),
+                           action='__call__')
+        self.map = mapper
+        self._router = routes.middleware.RoutesMiddleware(self._dispatch,
+                                                         self.map)
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        return self._router
+
+    @staticmethod
+    @webob.dec.wsgify
+    def _dispatch(req):
+        match = req.environ['wsgiorg.routing_args'][1]
+        if not match:
+            return _not_found
+        return match['controller']
+
+    @classmethod
+    def factory(cls, global_config, **local_config):
+        return cls()

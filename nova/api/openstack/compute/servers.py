@@ -1,0 +1,366 @@
+"""/servers: create, list, show, update and delete servers."""
+
+import secrets
+import string
+
+from oslo_log import log as logging
+from oslo_utils import strutils, timeutils, uuidutils
+
+from nova import context as nova_context
+from nova import exception, objects
+from nova.api import validation, wsgi
+from nova.api.openstack import api_version_request as avr
+from nova.api.openstack import common
+from nova.api.openstack.compute.schemas import servers as schema
+from nova.api.openstack.compute.views import servers as views
+from nova.compute import api as compute
+
+LOG = logging.getLogger(__name__)
+
+# Filters anyone may use; the rest need os_compute_api:servers:
+# allow_all_filters and are silently dropped for others, as the API does.
+_USER_FILTERS = ('name', 'status', 'image', 'flavor', 'ip', 'ip6',
+                 'changes-since', 'reservation_id', 'all_tenants',
+                 'tags', 'tags-any', 'not-tags', 'not-tags-any')
+# Query parameters that are passed to the instance query unchanged.
+_EXACT_FILTERS = ('host', 'node', 'user_id', 'uuid', 'key_name',
+                  'vm_state', 'task_state', 'power_state', 'hostname',
+                  'availability_zone', 'reservation_id')
+_PASSWORD_CHARS = string.ascii_letters + string.digits
+
+
+def _generate_password(length=12):
+    return ''.join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
+
+
+def _bool(value):
+    return strutils.bool_from_string(value, default=False)
+
+
+class ServerNotFoundForFilter(Exception):
+    """A filter that matches nothing (e.g. an unknown flavor)."""
+
+
+class ServersController:
+
+    def __init__(self):
+        self.compute_api = compute.API()
+
+    # Reading -------------------------------------------------------------
+
+    def _get_server(self, req, server_id):
+        return self.compute_api.get(req.context, server_id)
+
+    def _host_statuses(self, req, instances):
+        """host_status (2.16) per instance, for those allowed to see it."""
+        if not avr.is_supported(req, '2.16'):
+            return {}
+        if not req.context.can('os_compute_api:servers:show:host_status',
+                               fatal=False):
+            return {}
+        statuses = {}
+        by_host = {}
+        for instance in instances:
+            host = instance.host if instance.obj_attr_is_set('host') \
+                else None
+            if not host:
+                statuses[instance.uuid] = ''
+                continue
+            if host not in by_host:
+                by_host[host] = self._host_status(req.context, instance)
+            statuses[instance.uuid] = by_host[host]
+        return statuses
+
+    def _host_status(self, ctxt, instance):
+        try:
+            cell = self.compute_api.cell_of(ctxt, instance.uuid)
+            with nova_context.target_cell(ctxt, cell) as cctxt:
+                service = objects.Service.get_by_compute_host(
+                    cctxt, instance.host)
+            if service.forced_down:
+                return 'DOWN'
+            if not self.compute_api.servicegroup_api.service_is_up(service):
+                return 'DOWN'
+            return 'MAINTENANCE' if service.disabled else 'UP'
+        except Exception as exc:  # noqa: BLE001 - informative only
+            LOG.debug('No host status for %s: %s', instance.host, exc)
+            return 'UNKNOWN'
+
+    def show(self, req, id):
+        instance = self._get_server(req, id)
+        req.context.can('os_compute_api:servers:show',
+                        target={'project_id': instance.project_id})
+        statuses = self._host_statuses(req, [instance])
+        return {'server': views.show(req, instance,
+                                     statuses.get(instance.uuid))}
+
+    def _filters(self, req):
+        ctxt = req.context
+        params = req.GET
+        all_filters = ctxt.can('os_compute_api:servers:allow_all_filters',
+                               fatal=False)
+        filters = {}
+        if _bool(params.get('all_tenants', 'false')) or (
+                'all_tenants' in params and params['all_tenants'] == ''):
+            ctxt.can('os_compute_api:servers:index:get_all_tenants',
+                     target={})
+            project = params.get('project_id') or params.get('tenant_id')
+            if project:
+                filters['project_id'] = project
+        elif all_filters and (params.get('project_id') or
+                              params.get('tenant_id')):
+            filters['project_id'] = (params.get('project_id') or
+                                     params.get('tenant_id'))
+        else:
+            filters['project_id'] = ctxt.project_id
+        if 'name' in params:
+            filters['name'] = params['name']
+        statuses = params.getall('status')
+        if statuses:
+            vm_states, task_states = common.task_and_vm_state_from_status(
+                statuses)
+            if not vm_states:
+                if avr.is_supported(req, '2.38'):
+                    raise exception.ValidationError(
+                        detail='Invalid status value {}; valid statuses: {}'.format(', '.join(statuses),
+                                  ', '.join(common.valid_statuses())))
+                raise ServerNotFoundForFilter()
+            filters['vm_state'] = vm_states
+            if task_states is not None:
+                filters['task_state'] = task_states
+            if 'deleted' in vm_states:
+                filters['deleted'] = True
+        if 'image' in params:
+            filters['image_ref'] = params['image'].rstrip('/').rsplit(
+                '/', 1)[-1]
+        if 'flavor' in params:
+            flavorid = params['flavor'].rstrip('/').rsplit('/', 1)[-1]
+            try:
+                flavor = objects.Flavor.get_by_flavor_id(ctxt, flavorid)
+            except exception.FlavorNotFound:
+                raise ServerNotFoundForFilter()
+            filters['instance_type_id'] = flavor.id
+        if 'changes-since' in params:
+            try:
+                filters['changes-since'] = timeutils.parse_isotime(
+                    params['changes-since'])
+            except ValueError:
+                raise exception.ValidationError(
+                    detail='Invalid changes-since value {!r}: use an ISO 8601 '
+                           'time such as 2024-01-31T12:00:00Z.'.format(params['changes-since']))
+        if avr.is_supported(req, '2.26'):
+            for key in ('tags', 'tags-any', 'not-tags', 'not-tags-any'):
+                if params.get(key):
+                    filters[key] = params[key].split(',')
+        if 'reservation_id' in params:
+            filters['reservation_id'] = params['reservation_id']
+        if all_filters:
+            for key in _EXACT_FILTERS:
+                if key in params:
+                    filters[key] = params[key]
+            if 'deleted' in params:
+                filters['deleted'] = _bool(params['deleted'])
+        return filters
+
+    @staticmethod
+    def _ip_filter(req, instances):
+        """ip / ip6: a regex matched on the server's addresses."""
+        import re
+        patterns = []
+        # Non-admins may filter by ip6 from 2.5 on.
+        ip6_allowed = avr.is_supported(req, '2.5') or req.context.can(
+            'os_compute_api:servers:allow_all_filters', fatal=False)
+        for key, version in (('ip', 4), ('ip6', 6)):
+            if key == 'ip6' and not ip6_allowed:
+                continue
+            if req.GET.get(key):
+                try:
+                    patterns.append((re.compile(req.GET[key]), version))
+                except re.error:
+                    raise exception.ValidationError(
+                        detail=f'Invalid {key} filter: {req.GET[key]!r} is not a valid '
+                               'regular expression.')
+        if not patterns:
+            return instances
+        result = []
+        for instance in instances:
+            addrs = views.addresses(instance, extended=False)
+            if any(pattern.match(a['addr']) and a['version'] == version
+                   for pattern, version in patterns
+                   for entries in addrs.values() for a in entries):
+                result.append(instance)
+        return result
+
+    def _list(self, req, detailed):
+        ctxt = req.context
+        ctxt.can('os_compute_api:servers:%s' %
+                 ('detail' if detailed else 'index'),
+                 target={'project_id': ctxt.project_id})
+        limit, marker = common.get_limit_and_marker(req)
+        sort_keys, sort_dirs = common.get_sort_params(req)
+        try:
+            filters = self._filters(req)
+        except ServerNotFoundForFilter:
+            return {'servers': []}
+        instances = self.compute_api.get_all(
+            ctxt, filters, sort_keys, sort_dirs, limit=limit, marker=marker)
+        instances = self._ip_filter(req, instances)
+        statuses = self._host_statuses(req, instances) if detailed else {}
+        return views.index(req, instances, limit, detailed, statuses)
+
+    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query, '2.0', '2.25')
+    def index(self, req):
+        return self._list(req, detailed=False)
+
+    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query, '2.0', '2.25')
+    def detail(self, req):
+        return self._list(req, detailed=True)
+
+    # Create ------------------------------------------------------------
+
+    @staticmethod
+    def _requested_networks(req, server):
+        """The networks entry as the compute layer wants it."""
+        networks = server.get('networks')
+        if networks is None:
+            return None     # before 2.37: the default network
+        if networks == 'auto':
+            return None
+        if networks == 'none':
+            return [{'network_id': 'none'}]
+        result = []
+        for net in networks:
+            if net.get('port'):
+                entry = {'port_id': net['port']}
+            elif net.get('uuid'):
+                if not uuidutils.is_uuid_like(net['uuid']):
+                    raise exception.ValidationError(
+                        detail='Bad networks format: network uuid {!r} is '
+                               'not a UUID.'.format(net['uuid']))
+                entry = {'network_id': net['uuid']}
+            else:
+                raise exception.ValidationError(
+                    detail='Bad networks format: each network needs a '
+                           '"uuid" or a "port".')
+            if net.get('fixed_ip'):
+                entry['fixed_ip'] = net['fixed_ip']
+            if net.get('tag'):
+                entry['tag'] = net['tag']
+            result.append(entry)
+        return result
+
+    @staticmethod
+    def _image_ref(server):
+        """The image to boot: imageRef, or the one block device mapping
+        this cloud supports, the image as the local root disk (what
+        clients send for --image)."""
+        image_ref = server.get('imageRef')
+        for bdm in server.get('block_device_mapping_v2') or []:
+            is_root_image = (bdm.get('source_type') == 'image' and
+                             bdm.get('destination_type', 'local') == 'local'
+                             and str(bdm.get('boot_index')) == '0')
+            if not is_root_image:
+                raise compute.InvalidBootRequest(
+                    reason='Block device mappings other than the image as '
+                           'the local root disk (source_type image, '
+                           'destination_type local, boot_index 0) are not '
+                           'supported by this cloud.')
+            if image_ref and image_ref.rstrip('/').rsplit('/', 1)[-1] != \
+                    bdm.get('uuid'):
+                raise compute.InvalidBootRequest(
+                    reason='imageRef and the root block device mapping '
+                           'name different images.')
+            image_ref = bdm.get('uuid')
+        return image_ref
+
+    @staticmethod
+    def _flavor(ctxt, flavor_ref):
+        flavorid = str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
+        try:
+            return objects.Flavor.get_by_flavor_id(ctxt, flavorid)
+        except exception.FlavorNotFound:
+            raise compute.InvalidBootRequest(
+                reason=f'Flavor {flavorid} could not be found.')
+
+    @wsgi.response(202)
+    @validation.schema(schema.create_v242, '2.42')
+    @validation.schema(schema.create_v237, '2.37', '2.41')
+    @validation.schema(schema.create_v233, '2.33', '2.36')
+    @validation.schema(schema.create_v232, '2.32', '2.32')
+    @validation.schema(schema.create_v219, '2.19', '2.31')
+    @validation.schema(schema.create, '2.0', '2.18')
+    def create(self, req, body):
+        ctxt = req.context
+        server = body['server']
+        ctxt.can('os_compute_api:servers:create',
+                 target={'project_id': ctxt.project_id,
+                         'user_id': ctxt.user_id})
+        az = server.get('availability_zone')
+        if az and ':' in az:
+            ctxt.can('os_compute_api:servers:create:forced_host',
+                     target={'project_id': ctxt.project_id})
+            az = az.split(':', 1)[0] or None
+        min_count = int(server.get('min_count', 1))
+        max_count = int(server.get('max_count', min_count))
+        hints = dict(body.get('os:scheduler_hints') or
+                     body.get('OS-SCH-HNT:scheduler_hints') or {})
+        flavor = self._flavor(ctxt, server['flavorRef'])
+        admin_password = server.get('adminPass') or _generate_password()
+        instances, reservation_id = self.compute_api.create(
+            ctxt, flavor, self._image_ref(server), server['name'],
+            description=server.get('description'),
+            metadata=server.get('metadata'),
+            key_name=server.get('key_name'),
+            min_count=min_count, max_count=max_count,
+            requested_networks=self._requested_networks(req, server),
+            availability_zone=az,
+            user_data=server.get('user_data'),
+            config_drive=_bool(server.get('config_drive', False)),
+            admin_password=admin_password,
+            access_ip_v4=server.get('accessIPv4'),
+            access_ip_v6=server.get('accessIPv6'),
+            scheduler_hints=hints)
+        if _bool(server.get('return_reservation_id', False)):
+            return {'reservation_id': reservation_id}
+        instance = instances[0]
+        body = {'server': {
+            'id': instance.uuid,
+            'links': common.resource_links(req, 'servers', instance.uuid),
+            'OS-DCF:diskConfig': server.get('OS-DCF:diskConfig', 'MANUAL'),
+            'security_groups': [{'name': 'default'}],
+            'adminPass': admin_password,
+        }}
+        location = body['server']['links'][0]['href']
+        return wsgi.ResponseObject(body, headers={'Location': location})
+
+    # Update / delete -------------------------------------------------
+
+    @validation.schema(schema.update_v219, '2.19')
+    @validation.schema(schema.update, '2.0', '2.18')
+    def update(self, req, id, body):
+        ctxt = req.context
+        instance = self._get_server(req, id)
+        ctxt.can('os_compute_api:servers:update',
+                 target={'project_id': instance.project_id})
+        spec = body['server']
+        updates = {}
+        if 'name' in spec:
+            updates['display_name'] = spec['name']
+        if 'description' in spec:
+            updates['display_description'] = spec['description']
+        if 'accessIPv4' in spec:
+            updates['access_ip_v4'] = spec['accessIPv4'] or None
+        if 'accessIPv6' in spec:
+            updates['access_ip_v6'] = spec['accessIPv6'] or None
+        instance = self.compute_api.update(ctxt, instance, **updates)
+        return {'server': views.show(req, instance)}
+
+    @wsgi.response(204)
+    def delete(self, req, id):
+        ctxt = req.context
+        instance = self._get_server(req, id)
+        ctxt.can('os_compute_api:servers:delete',
+                 target={'project_id': instance.project_id})
+        self.compute_api.delete(ctxt, instance)
