@@ -1,0 +1,1 @@
+"""Conductor workflows, one module each."""

@@ -1,0 +1,184 @@
+"""schedule_and_build_instances: from build requests to instances on hosts.
+
+The scheduler picks (and claims in Placement) a host per instance; each
+instance is then created in its host's cell with a ``create`` action,
+its mapping pointed at the cell, its build request deleted and
+``build_and_run_instance`` cast to the host with the alternates. When no
+host fits, the instances go to cell0 in ERROR with a fault that says why.
+"""
+
+import sys
+
+from oslo_log import log as logging
+
+from nova import context as nova_context
+from nova import exception, objects
+from nova.compute import rpcapi as compute_rpcapi
+from nova.compute import utils as compute_utils
+from nova.compute import vm_states
+from nova.scheduler import host_manager
+from nova.scheduler import rpcapi as scheduler_rpcapi
+from nova.scheduler.client import report
+
+LOG = logging.getLogger(__name__)
+
+# The instance action event the conductor records for a failed build.
+SCHEDULE_EVENT = 'conductor_schedule_and_build_instances'
+
+
+def filter_properties_for(request_spec, selection):
+    """The legacy filter properties the compute receives (retry info)."""
+    hints = {}
+    if request_spec is not None and 'scheduler_hints' in request_spec:
+        hints = request_spec.scheduler_hints or {}
+    return {'retry': {'num_attempts': 1,
+                      'hosts': [[selection.service_host,
+                                 selection.nodename]]},
+            'limits': selection.limits or {},
+            'scheduler_hints': dict(hints)}
+
+
+def bury_in_cell0(ctxt, build_request, exc, exc_info=None, tags=None):
+    """Create the instance in cell0 in ERROR with ``exc`` as its fault,
+    map it there and drop its build request."""
+    cell0 = objects.CellMapping.get_by_uuid(ctxt,
+                                            objects.CellMapping.CELL0_UUID)
+    with nova_context.target_cell(ctxt, cell0) as cctxt:
+        instance = build_request.get_new_instance(cctxt)
+        instance.vm_state = vm_states.ERROR
+        instance.task_state = None
+        if tags and not instance.obj_attr_is_set('tags'):
+            instance.tags = list(tags)
+        instance.create()
+        objects.InstanceAction.action_start(cctxt, instance.uuid, 'create',
+                                            want_result=False)
+        objects.InstanceActionEvent.event_start(
+            cctxt, instance.uuid, SCHEDULE_EVENT, want_result=False)
+        objects.InstanceActionEvent.event_finish_with_failure(
+            cctxt, instance.uuid, SCHEDULE_EVENT, exc_val=exc,
+            exc_tb=exc_info[2] if exc_info else None)
+        compute_utils.add_instance_fault_from_exc(cctxt, instance, exc,
+                                                  exc_info=exc_info)
+        _map_to_cell(ctxt, instance.uuid, cell0)
+        try:
+            build_request.destroy()
+        except exception.BuildRequestNotFound:
+            # The user deleted the server meanwhile: honour it.
+            instance.destroy()
+    return instance
+
+
+def _map_to_cell(ctxt, instance_uuid, cell):
+    mapping = objects.InstanceMapping.get_by_instance_uuid(ctxt,
+                                                           instance_uuid)
+    mapping.cell_mapping = cell
+    mapping.save()
+
+
+class BuildTask:
+    """The conductor side of a boot request."""
+
+    def __init__(self):
+        self.scheduler = scheduler_rpcapi.SchedulerAPI()
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
+        self._reportclient = None
+
+    @property
+    def reportclient(self):
+        if self._reportclient is None:
+            self._reportclient = report.report_client_singleton()
+        return self._reportclient
+
+    def schedule_and_build_instances(self, ctxt, build_requests,
+                                     request_specs, image, admin_password,
+                                     injected_files, requested_networks,
+                                     block_device_mapping, tags=None):
+        instance_uuids = [br.instance_uuid for br in build_requests]
+        try:
+            host_lists = self.scheduler.select_destinations(
+                ctxt, request_specs[0], instance_uuids,
+                return_objects=True, return_alternates=True)
+        except Exception as exc:
+            # NoValidHost (or a scheduler that failed): every instance of
+            # the request goes to cell0 with the reason as its fault.
+            exc_info = sys.exc_info()
+            if not isinstance(exc, exception.NoValidHost):
+                LOG.exception('Scheduling instances %s failed',
+                              instance_uuids)
+            for br in build_requests:
+                self._bury(ctxt, br, exc, exc_info, tags)
+            return
+        cells = {}
+        for br, spec, host_list in zip(build_requests, request_specs,
+                                       host_lists):
+            try:
+                self._build_one(ctxt, br, spec, host_list, cells, image,
+                                admin_password, injected_files,
+                                requested_networks, block_device_mapping,
+                                tags)
+            except Exception as exc:
+                LOG.exception('Building instance %s on %s failed',
+                              br.instance_uuid, host_list[0].service_host)
+                self._release(ctxt, br.instance_uuid)
+                self._bury(ctxt, br, exc, sys.exc_info(), tags)
+
+    def _bury(self, ctxt, build_request, exc, exc_info, tags):
+        try:
+            bury_in_cell0(ctxt, build_request, exc, exc_info, tags)
+        except Exception:
+            LOG.exception('Could not put instance %s in cell0',
+                          build_request.instance_uuid)
+
+    def _release(self, ctxt, instance_uuid):
+        try:
+            self.reportclient.delete_allocation_for_instance(ctxt,
+                                                             instance_uuid)
+        except Exception:
+            LOG.exception('Could not remove the allocations of %s',
+                          instance_uuid)
+
+    @staticmethod
+    def _cell_of(ctxt, host, cells):
+        if host not in cells:
+            cells[host] = objects.HostMapping.get_by_host(
+                ctxt, host).cell_mapping
+        return cells[host]
+
+    def _build_one(self, ctxt, build_request, request_spec, host_list, cells,
+                   image, admin_password, injected_files, requested_networks,
+                   block_device_mapping, tags):
+        selected = host_list[0]
+        cell = self._cell_of(ctxt, selected.service_host, cells)
+        with nova_context.target_cell(ctxt, cell) as cctxt:
+            instance = build_request.get_new_instance(cctxt)
+            if not instance.obj_attr_is_set('availability_zone') or \
+                    not instance.availability_zone:
+                instance.availability_zone = \
+                    host_manager.host_availability_zone(
+                        ctxt, selected.service_host)
+            if tags and not instance.obj_attr_is_set('tags'):
+                instance.tags = list(tags)
+            instance.create()
+            objects.InstanceAction.action_start(
+                cctxt, instance.uuid, 'create', want_result=False)
+            _map_to_cell(ctxt, instance.uuid, cell)
+            try:
+                build_request.destroy()
+            except exception.BuildRequestNotFound:
+                LOG.info('Instance %s was deleted while it was scheduled; '
+                         'removing it', instance.uuid)
+                instance.destroy()
+                self._release(ctxt, instance.uuid)
+                return
+            self.compute_rpcapi.build_and_run_instance(
+                cctxt, instance=instance, host=selected.service_host,
+                image=image, request_spec=request_spec,
+                filter_properties=filter_properties_for(request_spec,
+                                                        selected),
+                admin_password=admin_password,
+                injected_files=injected_files,
+                requested_networks=requested_networks,
+                security_groups=None,
+                block_device_mapping=block_device_mapping,
+                node=selected.nodename, limits=selected.limits,
+                host_list=host_list)

@@ -1,0 +1,1 @@
+"""Clients the scheduler (and others) use to reach peer services."""

@@ -1,0 +1,213 @@
+"""nova-scheduler: picks hosts for instances and claims them in Placement.
+
+For one request: Placement proposes allocation candidates for the
+flavor's resources and traits; the host manager joins them with the
+compute nodes and services of the cells; filters drop unfit hosts and
+weighers order the rest. For each instance the best host whose
+allocation request Placement accepts is selected (consumer = instance
+uuid), with alternates from the same cell for rescheduling. If one
+instance cannot be placed, the claims made for the others are undone.
+"""
+
+import random
+import time
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+from oslo_service import periodic_task
+
+import nova.conf
+from nova import exception, manager, objects
+from nova.i18n import _
+from nova.scheduler import filters, host_discovery, host_manager, utils, weights
+from nova.scheduler.client import report
+from nova.scheduler.filters import request_hosts
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+
+def _some_hosts(hosts, shown=5):
+    """'a, b, c' or 'a, b, c, d, e and 7 more': a fault has 255
+    characters, a cloud thousands of hosts."""
+    names = ', '.join(h.host for h in hosts[:shown])
+    if len(hosts) > shown:
+        names += _(' and %d more') % (len(hosts) - shown)
+    return names
+
+
+class SchedulerManager(manager.Manager):
+    """The ``scheduler`` topic's endpoint."""
+
+    target = messaging.Target(version='1.0')
+    service_name = 'scheduler'
+
+    def __init__(self, host=None, *args, **kwargs):
+        super().__init__(host=host, service_name='scheduler')
+        self.host_manager = host_manager.HostManager()
+        self._load_plugins()
+        self._reportclient = None
+        self._last_discovery = None
+
+    def _load_plugins(self):
+        self.filters = ([cls() for cls in request_hosts.REQUEST_FILTERS] +
+                        filters.load_filters(
+                            CONF.filter_scheduler.enabled_filters))
+        self.weighers = weights.load_weighers(
+            CONF.filter_scheduler.weight_classes)
+
+    # The task runs every time; the interval option (read each time, so
+    # that SIGHUP can change it) decides whether discovery is due.
+    @periodic_task.periodic_task(spacing=5, run_immediately=True)
+    def _discover_hosts_in_cells(self, context):
+        interval = CONF.scheduler.discover_hosts_in_cells_interval
+        now = time.monotonic()
+        if interval < 0 or (self._last_discovery is not None and
+                            now - self._last_discovery < interval):
+            return
+        self._last_discovery = now
+        host_discovery.discover_hosts(context)
+
+    @property
+    def reportclient(self):
+        if self._reportclient is None:
+            self._reportclient = report.report_client_singleton()
+        return self._reportclient
+
+    def reset(self):
+        self._load_plugins()
+
+    @messaging.expected_exceptions(exception.NoValidHost,
+                                   exception.PlacementAPIConnectFailure)
+    def select_destinations(self, ctxt, spec_obj=None, instance_uuids=None,
+                            return_objects=True, return_alternates=True):
+        try:
+            host_lists = self._schedule(ctxt, spec_obj, instance_uuids,
+                                        return_alternates)
+        except exception.NoValidHost as exc:
+            LOG.info('No valid host for instances %(uuids)s: %(reason)s',
+                     {'uuids': instance_uuids, 'reason': exc.format_message()})
+            raise
+        except exception.PlacementAPIConnectFailure as exc:
+            LOG.warning('Cannot schedule instances %(uuids)s: %(reason)s',
+                        {'uuids': instance_uuids,
+                         'reason': exc.format_message()})
+            raise
+        if not return_objects:
+            return [{'host': hl[0].service_host, 'nodename': hl[0].nodename,
+                     'limits': hl[0].limits} for hl in host_lists]
+        return host_lists
+
+    # -- the algorithm ----------------------------------------------------
+
+    def _candidates(self, ctxt, spec, request):
+        alloc_reqs, summaries = self.reportclient.get_allocation_candidates(
+            ctxt, request.resources, required_traits=request.required_traits,
+            forbidden_traits=request.forbidden_traits,
+            limit=CONF.scheduler.max_placement_results)
+        if not alloc_reqs:
+            raise exception.NoValidHost(reason=_(
+                'No host has %s (Placement returned no candidates).')
+                % request.describe())
+        hosts, missing, failed_cells = self.host_manager.get_host_states(
+            ctxt, alloc_reqs, summaries)
+        if not hosts:
+            reason = _('Placement proposed %d hosts but none is the compute '
+                       'node of a service in any cell') % len(missing)
+            if failed_cells:
+                reason += _(' (cells %s did not answer)') % ', '.join(
+                    failed_cells)
+            else:
+                reason += _(' (deleted hosts?)')
+            raise exception.NoValidHost(reason=reason + '.')
+        result = filters.run_filters(self.filters, hosts, spec)
+        if not result.hosts:
+            raise exception.NoValidHost(reason=result.explain() + '.')
+        return result.hosts
+
+    def _order(self, hosts, spec):
+        """Hosts best first; one of the best ``host_subset_size`` first."""
+        ordered = [wh.host for wh in
+                   weights.weigh_hosts(self.weighers, hosts, spec)]
+        subset = min(CONF.filter_scheduler.host_subset_size, len(ordered))
+        if subset > 1:
+            ordered.insert(0, ordered.pop(random.randrange(subset)))
+        return ordered
+
+    def _claim_on(self, ctxt, spec, host, instance_uuid):
+        """The allocation request claimed on ``host``, or None."""
+        for areq in host.allocation_requests:
+            if utils.claim_resources(ctxt, self.reportclient, spec,
+                                     instance_uuid, areq,
+                                     report.ALLOCATION_VERSION):
+                return areq
+        return None
+
+    @staticmethod
+    def _selection(host, areq):
+        return objects.Selection.from_host_state(
+            host, allocation_request=areq,
+            allocation_request_version=report.ALLOCATION_VERSION)
+
+    def _alternates(self, selected, ordered):
+        """Other hosts of the selected host's cell, best first."""
+        wanted = CONF.scheduler.max_attempts - 1
+        alternates = []
+        for host in ordered:
+            if len(alternates) >= wanted:
+                break
+            if host is selected or host.cell_uuid != selected.cell_uuid:
+                continue
+            if host.allocation_requests:
+                alternates.append(self._selection(
+                    host, host.allocation_requests[0]))
+        return alternates
+
+    def _schedule(self, ctxt, spec, instance_uuids, return_alternates):
+        request = utils.resources_from_request_spec(spec)
+        hosts = self._candidates(ctxt, spec, request)
+        num = (len(instance_uuids) if instance_uuids
+               else utils.spec_field(spec, 'num_instances', 1) or 1)
+        host_lists = []
+        claimed = []
+        try:
+            for index in range(num):
+                uuid = instance_uuids[index] if instance_uuids else None
+                ordered = self._order(hosts, spec)
+                selected = areq = None
+                for host in ordered:
+                    if not host.fits(request.resources):
+                        continue    # full with this request's instances
+                    areq = (self._claim_on(ctxt, spec, host, uuid) if uuid
+                            else host.allocation_requests[0])
+                    if areq is not None:
+                        selected = host
+                        break
+                if selected is None:
+                    placed = (_('%(placed)d of %(num)d instances were '
+                                'placed, then ') % {'placed': index,
+                                                    'num': num}
+                              if index else '')
+                    raise exception.NoValidHost(reason=_(
+                        '%(placed)snone of the hosts that passed the '
+                        'filters (%(hosts)s) had %(res)s left (claims in '
+                        'Placement failed).') % {
+                            'placed': placed, 'res': request.describe(),
+                            'hosts': _some_hosts(ordered)})
+                if uuid:
+                    claimed.append(uuid)
+                selected.consume(request.resources)
+                host_list = [self._selection(selected, areq)]
+                if return_alternates:
+                    host_list += self._alternates(selected, ordered)
+                host_lists.append(host_list)
+        except Exception:
+            # Leave nothing half-made: no claim survives a failed request.
+            for uuid in claimed:
+                try:
+                    self.reportclient.delete_allocation_for_instance(
+                        ctxt, uuid)
+                except Exception:
+                    LOG.exception('Could not undo the claim of %s', uuid)
+            raise
+        return host_lists

@@ -1,0 +1,67 @@
+import pytest
+
+from nova.tests.unit.scheduler import placement_fixture
+
+
+@pytest.fixture(scope='session')
+def placement_service():
+    yield placement_fixture.placement_url()
+    placement_fixture.stop()
+
+
+@pytest.fixture
+def placement(placement_service):
+    """An empty Placement that [placement] points at; yields its URL."""
+    placement_fixture.wipe(placement_service)
+    placement_fixture.configure(placement_service)
+    yield placement_service
+    placement_fixture.unconfigure()
+
+
+@pytest.fixture
+def cells(tmp_path, monkeypatch, placement):
+    """API DB + cell0 + cell1 (SQLite files), Placement empty."""
+    from nova.tests.unit.scheduler import cells_fixture
+    deployment = cells_fixture.Cells(tmp_path, monkeypatch)
+    yield deployment
+    deployment.cleanup()
+
+
+@pytest.fixture(scope='session')
+def rpc_bus():
+    """nova.rpc on the fake:// transport (in-process)."""
+    import nova.conf
+    from nova import rpc
+    conf = nova.conf.CONF
+    started = not rpc.initialized()
+    if started:
+        # transport_url is registered when a transport is first made.
+        import oslo_messaging
+        oslo_messaging.get_rpc_transport(conf, url='fake://').cleanup()
+        conf.set_override('transport_url', 'fake://')
+        rpc.init(conf)
+    yield rpc
+    if started:
+        rpc.cleanup()
+        conf.clear_override('transport_url')
+
+
+@pytest.fixture(scope='session')
+def _scheduler_server(rpc_bus):
+    # Session-wide: stopping an RPC server takes a second.
+    import oslo_messaging as messaging
+
+    from nova.scheduler import manager
+    mgr = manager.SchedulerManager(host='sched')
+    server = rpc_bus.get_server(
+        messaging.Target(topic='scheduler', server='sched'), [mgr])
+    server.start()
+    yield mgr
+    server.stop()
+    server.wait()
+
+
+@pytest.fixture
+def scheduler_service(cells, _scheduler_server):
+    """A SchedulerManager served on topic scheduler over fake://."""
+    return _scheduler_server
