@@ -1,0 +1,170 @@
+"""nova-compute's RPC manager: runs instances on this host.
+
+The manager is the RPC endpoint and the owner of the shared parts (virt
+driver, resource tracker, network and image clients, report client);
+each workflow lives in its own module: :mod:`nova.compute.build`,
+:mod:`nova.compute.delete`, :mod:`nova.compute.recovery`.
+"""
+
+import concurrent.futures
+import threading
+import time
+
+import oslo_messaging as messaging
+from oslo_concurrency import lockutils
+from oslo_log import log as logging
+from oslo_service import periodic_task
+
+import nova.conf
+from nova import manager, network
+from nova.compute import build, delete, recovery, resource_tracker
+from nova.objects import base as objects_base
+from nova.virt import driver as virt_driver
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+# max_concurrent_builds = 0 means unlimited; threads are still bounded.
+_UNLIMITED_BUILDS = 256
+
+
+class ComputeManager(manager.Manager):
+    """Builds, deletes and watches the instances of compute host ``host``."""
+
+    target = messaging.Target(version='1.0')
+    service_name = 'compute'
+
+    def __init__(self, host=None, compute_driver=None, reportclient=None,
+                 db_allowed=True, *args, **kwargs):
+        super().__init__(host=host, service_name='compute')
+        self.db_allowed = db_allowed
+        self.driver = virt_driver.load_compute_driver(compute_driver)
+        self._reportclient = reportclient
+        self.rt = resource_tracker.ResourceTracker(
+            self.host, self.driver, reportclient=reportclient)
+        self.network_api = network.API()
+        self._image_api = None
+        self._compute_task_api = None
+        self.service_ref = None
+        self._last_resource_update = 0.0
+        workers = CONF.max_concurrent_builds or _UNLIMITED_BUILDS
+        self._build_executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix=f'build-{self.host}')
+        self._builds = set()
+        self._builds_lock = threading.Lock()
+
+    # Peer clients are made on first use: importing them pulls in RPC
+    # clients that need nova.rpc.init() to have run.
+
+    @property
+    def reportclient(self):
+        if self._reportclient is None:
+            self._reportclient = self.rt.reportclient
+        return self._reportclient
+
+    @property
+    def image_api(self):
+        if self._image_api is None:
+            from nova.image import glance
+            self._image_api = glance.API()
+        return self._image_api
+
+    @property
+    def compute_task_api(self):
+        if self._compute_task_api is None:
+            from nova.conductor import rpcapi as conductor_rpcapi
+            self._compute_task_api = conductor_rpcapi.ComputeTaskAPI()
+        return self._compute_task_api
+
+    def instance_lock(self, instance_uuid):
+        """Serializes the operations of one instance on this host."""
+        return lockutils.lock(f'compute-{self.host}-{instance_uuid}')
+
+    # -- service hooks ----------------------------------------------------
+
+    def init_host(self, service_ref=None):
+        """Connect the driver. Unless this process may use the DB itself
+        (``db_allowed``, e.g. nova-all), remotable object calls go to
+        nova-conductor: nova-compute holds no DB credentials."""
+        if (not self.db_allowed
+                and objects_base.NovaObject.indirection_api is None):
+            from nova.conductor import rpcapi as conductor_rpcapi
+            objects_base.NovaObject.indirection_api = \
+                conductor_rpcapi.ConductorAPI()
+            LOG.info('Objects of %s go through nova-conductor', self.host)
+        self.driver.init_host(host=self.host)
+
+    def pre_start_hook(self, service_ref=None):
+        """Finish what a crash interrupted, then report resources."""
+        from nova import context as nova_context
+        self.service_ref = service_ref
+        if service_ref is not None and service_ref.obj_attr_is_set('id'):
+            self.rt.service_id = service_ref.id
+        ctxt = nova_context.get_admin_context()
+        try:
+            recovery.recover_instances(self, ctxt)
+        except Exception:
+            LOG.exception('Start-up recovery of the instances of %s failed',
+                          self.host)
+        self.rt.update_available_resource(ctxt)
+        self._last_resource_update = time.monotonic()
+
+    def reset(self):
+        """After a configuration reload: new image client settings."""
+        from nova.image import glance
+        glance.reset()
+        self._image_api = None
+
+    def cleanup_host(self):
+        self._build_executor.shutdown(wait=True)
+        self.driver.cleanup_host(host=self.host)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def update_available_resource(self, context):
+        """Every ``update_resources_interval`` seconds: refresh the nodes'
+        usage and Placement inventory (the task itself ticks each second
+        so that the interval follows a configuration reload)."""
+        interval = CONF.update_resources_interval
+        if interval <= 0:
+            return
+        if time.monotonic() - self._last_resource_update < interval:
+            return
+        self._last_resource_update = time.monotonic()
+        self.rt.update_available_resource(context)
+
+    # -- RPC API 1.0 --------------------------------------------------------
+
+    def build_and_run_instance(self, context, instance, image, request_spec,
+                               filter_properties, admin_password=None,
+                               injected_files=None, requested_networks=None,
+                               security_groups=None,
+                               block_device_mapping=None, node=None,
+                               limits=None, host_list=None):
+        """Start the build in a pool thread and return: builds can take
+        long and must not hold the RPC server's threads."""
+        request = build.BuildRequestArgs(
+            image=image, request_spec=request_spec,
+            filter_properties=filter_properties,
+            admin_password=admin_password, injected_files=injected_files,
+            requested_networks=requested_networks,
+            security_groups=security_groups,
+            block_device_mapping=block_device_mapping, node=node,
+            limits=limits, host_list=host_list)
+        future = self._build_executor.submit(
+            build.build_and_run_instance, self, context, instance, request)
+        with self._builds_lock:
+            self._builds.add(future)
+        future.add_done_callback(self._build_done)
+
+    def _build_done(self, future):
+        with self._builds_lock:
+            self._builds.discard(future)
+
+    def wait_for_builds(self, timeout=None):
+        """Wait until the builds started so far end (tests, shutdown)."""
+        with self._builds_lock:
+            pending = list(self._builds)
+        concurrent.futures.wait(pending, timeout=timeout)
+
+    def terminate_instance(self, context, instance, bdms=None):
+        delete.terminate_instance(self, context, instance)

@@ -1,0 +1,228 @@
+"""The virt driver contract: what nova-compute asks of a hypervisor.
+
+Every driver (``fake.FakeDriver``, ``libvirt.LibvirtDriver``) subclasses
+:class:`ComputeDriver`. The compute manager only calls the methods
+documented here; a driver that cannot do an operation leaves the base
+method, which raises ``NotImplementedError`` (the manager turns that into
+a clear error for the user), and says so in :attr:`capabilities`.
+
+Calls are made from several threads at once (one per build or RPC
+request), so a driver guards its own shared state.
+"""
+
+import collections
+import typing
+
+from oslo_log import log as logging
+from oslo_utils import importutils
+
+import nova.conf
+from nova import exception
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+# What ``get_info`` returns: ``state`` is a ``nova.compute.power_state``
+# value; the rest is informative.
+InstanceInfo = collections.namedtuple(
+    'InstanceInfo', ['state', 'internal_id', 'max_mem_kb', 'mem_kb',
+                     'num_cpu', 'cpu_time_ns'])
+InstanceInfo.__new__.__defaults__ = (None, 0, 0, 0, 0)
+
+
+class ComputeDriver:
+    """Base of every virt driver; each method documents its contract."""
+
+    # Feature flags the API and the manager consult before asking for an
+    # operation; a driver overrides the ones it supports.
+    capabilities: typing.ClassVar[dict] = {
+        'has_imagecache': False,
+        'supports_evacuate': False,
+        'supports_migrate_to_same_host': False,
+        'supports_attach_interface': False,
+        'supports_device_tagging': False,
+        'supports_multiattach': False,
+        'supports_pause': False,
+        'supports_suspend': False,
+        'supports_snapshot': False,
+        'supports_live_migration': False,
+        'supports_resize': False,
+    }
+
+    def __init__(self, virtapi=None):
+        self.virtapi = virtapi
+
+    # -- host -----------------------------------------------------------
+
+    def init_host(self, host):
+        """Prepare the hypervisor connection for compute host ``host``.
+
+        Called once before the service serves RPC. Raise if the hypervisor
+        cannot be used; the service then refuses to start.
+        """
+
+    def cleanup_host(self, host):
+        """Release what ``init_host`` acquired; called on service stop."""
+
+    def get_available_nodes(self, refresh=False):
+        """Names of the nodes (hypervisor_hostname) this host manages."""
+        raise NotImplementedError()
+
+    def get_available_resource(self, nodename):
+        """Resources of ``nodename`` as a dict.
+
+        Keys: vcpus, memory_mb, local_gb (totals), vcpus_used,
+        memory_mb_used, local_gb_used (what the hypervisor sees in use),
+        hypervisor_type, hypervisor_version (int), hypervisor_hostname,
+        cpu_info (JSON string).
+        """
+        raise NotImplementedError()
+
+    def get_inventory(self, nodename):
+        """Placement inventory of ``nodename``: {resource class: record}.
+
+        A record has total and may have reserved, min_unit, max_unit,
+        step_size, allocation_ratio; the resource tracker fills what is
+        missing from configuration. The default derives VCPU, MEMORY_MB
+        and DISK_GB from :meth:`get_available_resource`.
+        """
+        res = self.get_available_resource(nodename)
+        return {
+            'VCPU': {'total': res['vcpus'], 'max_unit': res['vcpus']},
+            'MEMORY_MB': {'total': res['memory_mb'],
+                          'max_unit': res['memory_mb']},
+            'DISK_GB': {'total': res['local_gb'], 'max_unit': res['local_gb']},
+        }
+
+    def list_instance_uuids(self):
+        """UUIDs of the guests that exist on this host."""
+        raise NotImplementedError()
+
+    def instance_exists(self, instance):
+        """True when a guest for ``instance`` exists on this host."""
+        return instance.uuid in self.list_instance_uuids()
+
+    # -- instance lifecycle --------------------------------------------------
+
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None):
+        """Create and start a guest for ``instance``.
+
+        ``image_meta`` is an ``ImageMeta`` (or dict) of the boot image,
+        ``allocations`` the Placement allocations of the instance,
+        ``network_info`` the list of VIF dicts to plug. On return the guest
+        runs. On failure raise (``InstanceSpawnFailure`` or any error) and
+        leave nothing behind; the manager may reschedule elsewhere.
+        """
+        raise NotImplementedError()
+
+    def destroy(self, context, instance, network_info,
+                block_device_info=None, destroy_disks=True):
+        """Stop and remove the guest of ``instance``; unplug its VIFs.
+
+        Must succeed when the guest is already gone (delete is retried
+        after a crash), so that deleting an instance always finishes.
+        """
+        raise NotImplementedError()
+
+    def get_info(self, instance):
+        """An :class:`InstanceInfo` of the guest; raise
+        ``InstanceNotFound`` when it does not exist."""
+        raise NotImplementedError()
+
+    def reboot(self, context, instance, network_info, reboot_type,
+               block_device_info=None):
+        """Reboot the guest; ``reboot_type`` is 'SOFT' or 'HARD'. A soft
+        reboot that does not complete falls back to a hard one."""
+        raise NotImplementedError()
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        """Stop the guest, cleanly within ``timeout`` seconds if positive,
+        else at once. A guest already stopped is not an error."""
+        raise NotImplementedError()
+
+    def power_on(self, context, instance, network_info,
+                 block_device_info=None):
+        """Start a stopped guest. A running guest is not an error."""
+        raise NotImplementedError()
+
+    def pause(self, instance):
+        """Freeze the guest's CPUs, keeping its memory."""
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        """Undo :meth:`pause`."""
+        raise NotImplementedError()
+
+    def suspend(self, context, instance):
+        """Save the guest's memory to disk and stop it."""
+        raise NotImplementedError()
+
+    def resume(self, context, instance, network_info,
+               block_device_info=None):
+        """Undo :meth:`suspend`."""
+        raise NotImplementedError()
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Upload the guest's root disk to the image ``image_id``.
+
+        ``update_task_state(task_state, expected_state)`` is called as the
+        snapshot moves from pending upload to uploading.
+        """
+        raise NotImplementedError()
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        """First half of a resize/cold migration: stop the guest and move
+        its disks to ``dest``. Returns disk info for
+        :meth:`finish_migration`."""
+        raise NotImplementedError()
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         allocations, block_device_info=None,
+                         power_on=True):
+        """Second half on the destination: create the guest from the moved
+        disks with the new flavor; start it when ``power_on``."""
+        raise NotImplementedError()
+
+    def confirm_migration(self, context, migration, instance, network_info):
+        """Remove what a resize left on the source host."""
+        raise NotImplementedError()
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration, block_device_info=None,
+                                power_on=True):
+        """Restore the guest on the source after a reverted resize."""
+        raise NotImplementedError()
+
+    def live_migration(self, context, instance, dest, post_method,
+                       recover_method, block_migration=False,
+                       migrate_data=None):
+        """Move a running guest to ``dest``; call ``post_method`` on
+        success or ``recover_method`` on failure."""
+        raise NotImplementedError()
+
+    def get_console_output(self, context, instance):
+        """The guest's console log as a string."""
+        raise NotImplementedError()
+
+
+def load_compute_driver(name=None, virtapi=None):
+    """Load ``nova.virt.<name>`` (e.g. ``fake.FakeDriver``), default
+    ``[DEFAULT] compute_driver``; raise ``VirtDriverNotFound`` when it
+    does not exist or is not a ComputeDriver."""
+    name = name or CONF.compute_driver
+    if not name:
+        raise exception.VirtDriverNotFound(name='(unset compute_driver)')
+    LOG.info('Loading compute driver %s', name)
+    try:
+        cls = importutils.import_class(f'nova.virt.{name}')
+    except (ImportError, ValueError, AttributeError) as exc:
+        LOG.error('Cannot load compute driver %s: %s', name, exc)
+        raise exception.VirtDriverNotFound(name=name)
+    if not (isinstance(cls, type) and issubclass(cls, ComputeDriver)):
+        raise exception.VirtDriverNotFound(name=name)
+    return cls(virtapi)
