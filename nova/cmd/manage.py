@@ -21,6 +21,7 @@ from nova.db import migration, sqlite
 from nova.db.api import api as api_db
 from nova.db.main import api as main_db
 from nova.db.main import archive
+from nova.scheduler import host_discovery
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -287,28 +288,8 @@ def cell_v2_create_cell():
 
 
 def _discover_hosts(verbose):
-    ctxt = _admin()
-    cells = [c for c in objects.CellMappingList.get_all(ctxt)
-             if not c.is_cell0()]
-    print(f'Found {len(cells)} cell mappings.')
-    mapped = []
-    for cell in cells:
-        if verbose:
-            print(f'Getting computes from cell {cell.identity}')
-        with context.target_cell(ctxt, cell) as cctxt:
-            services = objects.ServiceList.get_by_binary(cctxt,
-                                                         'nova-compute')
-        for host in sorted({s.host for s in services}):
-            try:
-                objects.HostMapping.get_by_host(ctxt, host)
-                continue
-            except exception.HostMappingNotFound:
-                pass
-            objects.HostMapping(ctxt, host=host, cell_mapping=cell).create()
-            mapped.append((host, cell))
-            if verbose:
-                print(f'Mapped host {host} to cell {cell.identity}')
-    return mapped
+    return host_discovery.discover_hosts(
+        _admin(), status_fn=print if verbose else None)
 
 
 def cell_v2_discover_hosts():

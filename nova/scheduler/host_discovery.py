@@ -15,12 +15,20 @@ from nova import exception, objects
 LOG = logging.getLogger(__name__)
 
 
-def discover_hosts(ctxt, cell_uuid=None):
-    """Create the missing HostMappings; return the ones created."""
+def discover_hosts(ctxt, cell_uuid=None, status_fn=None):
+    """Create the missing HostMappings; return the ones created.
+
+    ``status_fn(message)``, if given, is told of each step (nova-manage
+    prints them with --verbose).
+    """
+    status = status_fn or (lambda message: None)
     created = []
-    for cell in objects.CellMappingList.get_all(ctxt):
-        if cell.is_cell0() or (cell_uuid and cell.uuid != cell_uuid):
-            continue
+    cells = [cell for cell in objects.CellMappingList.get_all(ctxt)
+             if not cell.is_cell0()
+             and not (cell_uuid and cell.uuid != cell_uuid)]
+    status(f'Found {len(cells)} cell mappings.')
+    for cell in cells:
+        status(f'Getting computes from cell {cell.identity}')
         with nova_context.target_cell(ctxt, cell) as cctxt:
             services = objects.ServiceList.get_by_binary(cctxt,
                                                          'nova-compute')
@@ -41,5 +49,6 @@ def discover_hosts(ctxt, cell_uuid=None):
                 continue
             LOG.info('Mapped compute host %s to cell %s', host,
                      cell.identity)
+            status(f'Mapped host {host} to cell {cell.identity}')
             created.append(mapping)
     return created
