@@ -9,7 +9,7 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 
 # oslo.service (pulled in by oslo.messaging) picks its eventlet backend
 # unless told otherwise: choose native threads before anything imports it.
-from oslo_service import backend as _oslo_service_backend  # noqa: E402
+from oslo_service import backend as _oslo_service_backend
 
 try:
     _oslo_service_backend.init_backend(_oslo_service_backend.BackendType.THREADING)

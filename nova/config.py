@@ -3,11 +3,9 @@
 from oslo_log import log as logging
 
 import nova.conf
+from nova import objects, rpc, version
 from nova.db.api import api as api_db
 from nova.db.main import api as main_db
-from nova import objects
-from nova import rpc
-from nova import version
 
 CONF = nova.conf.CONF
 

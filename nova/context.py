@@ -101,7 +101,7 @@ class RequestContext(oslo_context.RequestContext):
         return values
 
     def __str__(self):
-        return 'RequestContext(%s)' % self.request_id
+        return f'RequestContext({self.request_id})'
 
 
 def get_context():
@@ -206,7 +206,7 @@ def scatter_gather_cells(context, cell_mappings, fn, *args, timeout=60,
         for future in done:
             try:
                 results[futures[future]] = future.result()
-            except Exception as exc:  # reported per cell to the caller
+            except Exception as exc:  # noqa: BLE001 reported per cell to the caller
                 LOG.warning('Cell %s failed: %s', futures[future], exc)
                 results[futures[future]] = exc
         for future in not_done:

@@ -6,13 +6,15 @@ Compute API's error bodies. Add a class per distinct failure rather than
 passing ad-hoc strings.
 """
 
+import typing
+
 from nova.i18n import _
 
 
 class NovaException(Exception):
     msg_fmt = _('An unknown exception occurred.')
     code = 500
-    headers = {}
+    headers: typing.ClassVar[dict] = {}
     safe = False
 
     def __init__(self, message=None, **kwargs):
@@ -260,3 +262,14 @@ class InstanceExists(Conflict):
 
 class CellMappingExists(Conflict):
     msg_fmt = _('A cell named %(name)s already exists.')
+
+
+class ActionNotSupportedByDriver(NovaException):
+    msg_fmt = _('The hypervisor of host %(host)s does not support '
+                '%(action)s.')
+    code = 501
+
+
+class InstancePasswordSetFailed(Conflict):
+    msg_fmt = _('Could not set the admin password of server '
+                '%(instance_uuid)s: %(reason)s')

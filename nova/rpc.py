@@ -107,4 +107,4 @@ def get_cell_client(context, default_client):
 
 def get_notifier(service, host=None):
     assert NOTIFIER is not None, 'nova.rpc.init() was not called'
-    return NOTIFIER.prepare(publisher_id='%s:%s' % (service, host or CONF.host))
+    return NOTIFIER.prepare(publisher_id=f'{service}:{host or CONF.host}')

@@ -17,15 +17,11 @@ from wsgiref import simple_server
 import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_service import systemd
-from oslo_utils import importutils
-from oslo_utils import timeutils
+from oslo_utils import importutils, timeutils
 
 import nova.conf
 from nova import context as nova_context
-from nova import exception
-from nova import objects
-from nova import rpc
-from nova import version
+from nova import exception, objects, rpc, version
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -42,7 +38,7 @@ TOPICS = {
 }
 
 
-class Service(object):
+class Service:
     """An RPC service: a manager served on ``topic`` (and ``topic.host``)."""
 
     def __init__(self, host, binary, topic, manager,
@@ -74,7 +70,7 @@ class Service(object):
         return cls(host, binary, topic, manager, **kwargs)
 
     def __repr__(self):
-        return '<Service %s on %s>' % (self.binary, self.host)
+        return f'<Service {self.binary} on {self.host}>'
 
     def start(self):
         LOG.info('Starting %s on %s (version %s)', self.binary, self.host,
@@ -112,7 +108,7 @@ class Service(object):
         return service_ref
 
     def _spawn(self, fn, name):
-        thread = threading.Thread(target=fn, name='%s-%s' % (self.binary, name),
+        thread = threading.Thread(target=fn, name=f'{self.binary}-{name}',
                                   daemon=True)
         thread.start()
         self._threads.append(thread)
@@ -179,7 +175,7 @@ class _QuietHandler(simple_server.WSGIRequestHandler):
         LOG.debug('%s %s', self.address_string(), fmt % args)
 
 
-class WSGIService(object):
+class WSGIService:
     """Serves a WSGI app on a port with a multi-threaded server."""
 
     def __init__(self, name, app, host, port):

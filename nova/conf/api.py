@@ -7,8 +7,8 @@ group = cfg.OptGroup('api', title='Compute API options')
 opts = [
     cfg.StrOpt('auth_strategy', default='keystone',
                choices=[('keystone', 'keystonemiddleware validates tokens'),
-                        ('noauth2', 'token "user:project"; user "admin" is '
-                                    'admin. For tests and one machine only.')],
+                        ('noauth2', ('token "user:project"; user "admin" is '
+                                     'admin. For tests and one machine only.'))],
                help='How nova-api authenticates requests.'),
     cfg.IntOpt('max_limit', default=1000, min=1,
                help='Largest number of items a list call returns in one '

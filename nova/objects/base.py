@@ -8,6 +8,7 @@ it to the conductor's RPC API, so it never opens a DB connection.
 
 import contextlib
 import datetime
+import typing
 
 from oslo_utils import timeutils
 from oslo_versionedobjects import base as ovo_base
@@ -64,9 +65,9 @@ class NovaObject(ovo_base.VersionedObject):
         return obj
 
 
-class NovaPersistentObject(object):
+class NovaPersistentObject:
     """Mixin for objects of tables with timestamps and soft delete."""
-    fields = {
+    fields: typing.ClassVar[dict] = {
         'created_at': ovo_fields.DateTimeField(nullable=True),
         'updated_at': ovo_fields.DateTimeField(nullable=True),
         'deleted_at': ovo_fields.DateTimeField(nullable=True),
@@ -74,9 +75,9 @@ class NovaPersistentObject(object):
     }
 
 
-class NovaTimestampObject(object):
+class NovaTimestampObject:
     """Mixin for objects of tables with timestamps and no soft delete."""
-    fields = {
+    fields: typing.ClassVar[dict] = {
         'created_at': ovo_fields.DateTimeField(nullable=True),
         'updated_at': ovo_fields.DateTimeField(nullable=True),
     }

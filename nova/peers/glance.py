@@ -60,6 +60,16 @@ def _script(name):
     return path if os.path.exists(path) else name
 
 
+
+def _with_parent_death_signal(argv):
+    """Prefix ``argv`` so the child gets SIGTERM when its parent dies: a
+    SIGKILLed nova-all then leaves no Glance behind. util-linux's setpriv
+    does it without a preexec_fn (unsafe in a threaded parent)."""
+    import shutil
+    setpriv = shutil.which('setpriv')
+    return [setpriv, '--pdeathsig', 'TERM', '--'] + argv if setpriv else argv
+
+
 class GlanceProcess:
     """A Glance API on ``host:port`` with its state in ``state_dir``.
 
@@ -142,13 +152,13 @@ class GlanceProcess:
                 f'{self._log_tail()}')
         # The child keeps its own copy of the log file descriptor.
         with open(self.log_path, 'ab') as log:
-            self.proc = subprocess.Popen(
+            self.proc = subprocess.Popen(_with_parent_death_signal(
                 [sys.executable, '-m', 'gunicorn',
                  '--bind', f'{self.host}:{self.port}',
                  '--workers', '1', '--worker-class', 'gthread',
                  '--threads', str(self.threads), '--no-control-socket',
                  '--timeout', '120', '--chdir', self.state_dir,
-                 'nova.peers.glance:wsgi_app()'],
+                 'nova.peers.glance:wsgi_app()']),
                 stdout=log, stderr=subprocess.STDOUT, env=env,
                 start_new_session=True)
         try:

@@ -7,7 +7,7 @@ import nova.conf
 CONF = nova.conf.CONF
 
 
-class API(object):
+class API:
     """Tells whether a service is up: its last heartbeat is recent enough
     (``service_down_time``) and it is not forced down."""
 
@@ -26,5 +26,5 @@ class API(object):
 def _aware(value):
     import datetime
     if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.timezone.utc)
+        return value.replace(tzinfo=datetime.UTC)
     return value
