@@ -1,0 +1,14 @@
+"""nova-scheduler: picks hosts for instances with Placement."""
+
+import sys
+
+from nova import config, service
+
+
+def main():
+    config.parse_args(sys.argv)
+    service.run([service.Service.create('nova-scheduler')])
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The whole service in this test process, as nova-all runs it.
+
+``start_all_in_one`` reuses :mod:`nova.all_in_one` (the code nova-all
+runs): SQLite DBs in a temp state directory, the ``fake://`` bus, the real
+Placement in process and the real Glance as a child process, each on a
+free port.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+from nova.all_in_one import settings, stack
+
+TOKEN = 'admin:admin'
+MICROVERSION = '2.47'
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def free_endpoints():
+    return settings.Endpoints('127.0.0.1', free_port(), free_port(), free_port())
+
+
+def command(name, *args):
+    """argv running the console script ``nova-<name>`` of this tree."""
+    code = f'import sys; from nova.cmd.{name} import main; sys.exit(main())'
+    return [sys.executable, '-c', code, *args]
+
+
+def run_command(name, *args, timeout=120):
+    """Run ``nova-<name> args`` to completion; the CompletedProcess."""
+    return subprocess.run(command(name, *args), capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+# Room for the pagination test's 25 servers beside the others.
+QUOTAS = {'quota': {'instances': 100, 'cores': 200, 'ram': 100 * 1024}}
+
+
+def start_all_in_one(state_path, extra=QUOTAS):
+    """A started :class:`stack.AllInOne`; the caller must ``stop()`` it."""
+    deployment = stack.AllInOne(state_path, free_endpoints(), 'fake.FakeDriver',
+                                extra=extra, prog='nova-functional')
+    deployment.configure()
+    deployment.prepare()
+    deployment.start()
+    return deployment
+
+
+class ComputeClient:
+    """Speaks the Compute API over HTTP as a client would (requests)."""
+
+    def __init__(self, base_url, token=TOKEN, microversion=MICROVERSION):
+        self.base_url = base_url.rstrip('/')
+        self.session = requests.Session()
+        self.session.headers['X-Auth-Token'] = token
+        self.microversion = microversion
+
+    def request(self, method, path, json=None, data=None, headers=None,
+                microversion=None):
+        hdrs = {'OpenStack-API-Version':
+                'compute %s' % (microversion or self.microversion)}
+        if data is not None:
+            hdrs['Content-Type'] = 'application/json'
+        hdrs.update(headers or {})
+        url = path if path.startswith('http') else self.base_url + path
+        return self.session.request(method, url, json=json, data=data,
+                                    headers=hdrs, timeout=30)
+
+    def get(self, path, **kw):
+        return self.request('GET', path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request('POST', path, json=json, **kw)
+
+    def delete(self, path, **kw):
+        return self.request('DELETE', path, **kw)
+
+    # Servers ----------------------------------------------------------------
+
+    def create_server(self, name, image_ref, flavor_ref='1', networks='auto',
+                      **extra):
+        body = {'server': dict(name=name, imageRef=image_ref,
+                               flavorRef=flavor_ref, networks=networks, **extra)}
+        resp = self.post('/servers', json=body)
+        assert resp.status_code == 202, resp.text
+        return resp.json()['server']
+
+    def get_server(self, server_id):
+        resp = self.get(f'/servers/{server_id}')
+        assert resp.status_code == 200, resp.text
+        return resp.json()['server']
+
+    def wait_for_server(self, server_id, statuses, timeout=30):
+        """The server once its status is one of ``statuses``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            server = self.get_server(server_id)
+            if server['status'] in statuses:
+                return server
+            if time.monotonic() > deadline:
+                raise AssertionError('server {} is {}, not {} after {}s: {}'.format(
+                    server_id, server['status'], statuses, timeout, server))
+            time.sleep(0.1)
+
+    def watch_states(self, server_id, until, timeout=30):
+        """Distinct (status, vm_state, task_state) seen until ``until``."""
+        seen = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            server = self.get_server(server_id)
+            state = (server['status'], server['OS-EXT-STS:vm_state'],
+                     server['OS-EXT-STS:task_state'])
+            if not seen or seen[-1] != state:
+                seen.append(state)
+            if server['status'] in (until, 'ERROR'):
+                return seen
+            time.sleep(0.02)
+        raise AssertionError(f'server {server_id} not {until} after {timeout}s: {seen}')
+
+    def wait_until_gone(self, server_id, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            resp = self.get(f'/servers/{server_id}')
+            if resp.status_code == 404:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f'server {server_id} still exists after {timeout}s')
+
+
+class PlacementClient:
+    """Reads the real Placement this service uses."""
+
+    def __init__(self, url):
+        self.url = url.rstrip('/')
+        self.session = requests.Session()
+        self.session.headers.update({'X-Auth-Token': 'admin',
+                                     'OpenStack-API-Version': 'placement 1.28'})
+
+    def allocations(self, consumer):
+        resp = self.session.get(f'{self.url}/allocations/{consumer}',
+                                timeout=10)
+        assert resp.status_code == 200, resp.text
+        return resp.json()['allocations']
+
+    def providers(self):
+        resp = self.session.get(self.url + '/resource_providers', timeout=10)
+        assert resp.status_code == 200, resp.text
+        return resp.json()['resource_providers']
+
+    def usages(self, rp_uuid):
+        resp = self.session.get(f'{self.url}/resource_providers/{rp_uuid}/usages', timeout=10)
+        assert resp.status_code == 200, resp.text
+        return resp.json()['usages']

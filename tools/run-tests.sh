@@ -1,0 +1,36 @@
+#!/bin/bash
+# The project's test command: install what is missing, start RabbitMQ,
+# MariaDB and PostgreSQL where they do not run, then lint, check the
+# generated samples and run every test (unit, functional, integration).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+# Every stage runs even when an earlier one failed, so that one run
+# reports everything; the exit code is non-zero if any stage failed.
+status=0
+echo "== ruff" >&2
+.venv/bin/ruff check --output-format concise nova tools || status=1
+echo "== generated samples" >&2
+VENV_BIN=.venv/bin tools/check-generated.sh || status=1
+# Three runs: each tree sets up process-wide state (configuration, DB
+# engines, the RPC transport) its own way, so they never share a process.
+# Functional and integration modules keep their tests in one worker
+# (--dist loadfile): a module starts one service for all its tests.
+WORKERS=${NOVA_TEST_WORKERS:-2}
+run_pytest() {
+    local what=$1; shift
+    echo "== pytest $what" >&2
+    set +e
+    .venv/bin/pytest -q -p no:cacheprovider --durations=10 "$@"
+    local rc=$?
+    set -e
+    if [ "$rc" = 5 ]; then
+        echo "run-tests: pytest collected no $what tests; that is a failure" >&2
+        return 1
+    fi
+    return "$rc"
+}
+run_pytest unit -n "$WORKERS" nova/tests/unit || status=1
+run_pytest functional -n "$WORKERS" --dist loadfile nova/tests/functional || status=1
+run_pytest integration nova/tests/integration || status=1
+exit $status
