@@ -25,8 +25,39 @@ rules = [
     policy.DocumentedRuleDefault(
         name='os_compute_api:os-flavor-extra-specs:index',
         check_str=base.PROJECT_READER_OR_ADMIN,
-        description='See flavor extra specs (in server views from 2.47).',
-        operations=[{'method': 'GET', 'path': '/servers/{server_id}'}],
+        description='List the extra specs of a flavor (also shown in '
+                    'server views from 2.47).',
+        operations=[{'method': 'GET',
+                     'path': '/flavors/{flavor_id}/os-extra_specs'},
+                    {'method': 'GET', 'path': '/servers/{server_id}'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-flavor-extra-specs:show',
+        check_str=base.PROJECT_READER_OR_ADMIN,
+        description='Show one extra spec of a flavor.',
+        operations=[{'method': 'GET',
+                     'path': '/flavors/{flavor_id}/os-extra_specs/{key}'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-flavor-extra-specs:create',
+        check_str=base.ADMIN,
+        description='Add or replace extra specs of a flavor.',
+        operations=[{'method': 'POST',
+                     'path': '/flavors/{flavor_id}/os-extra_specs'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-flavor-extra-specs:update',
+        check_str=base.ADMIN,
+        description='Set one extra spec of a flavor.',
+        operations=[{'method': 'PUT',
+                     'path': '/flavors/{flavor_id}/os-extra_specs/{key}'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name='os_compute_api:os-flavor-extra-specs:delete',
+        check_str=base.ADMIN,
+        description='Delete one extra spec of a flavor.',
+        operations=[{'method': 'DELETE',
+                     'path': '/flavors/{flavor_id}/os-extra_specs/{key}'}],
         scope_types=['project']),
     policy.DocumentedRuleDefault(
         name='os_compute_api:os-flavor-access', check_str=base.ADMIN,
