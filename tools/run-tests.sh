@@ -5,6 +5,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
+# libvirt and QEMU for the libvirt driver's functional tests (they skip
+# with the reason when it is not there). libvirtd and virtlogd are
+# stopped again at the end when this run started them.
+started_libvirt=()
+running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+if [ "$(id -u)" = 0 ] && [ "${NOVA_TEST_LIBVIRT:-1}" = 1 ]; then
+    running /run/virtlogd.pid || started_libvirt+=(/run/virtlogd.pid)
+    running /run/libvirtd.pid || started_libvirt+=(/run/libvirtd.pid)
+    tools/setup-libvirt .venv >&2 || echo "run-tests: libvirt is not usable here; its tests will skip" >&2
+fi
+stop_libvirt() {
+    local pidfile
+    for pidfile in "${started_libvirt[@]}"; do
+        running "$pidfile" && kill "$(cat "$pidfile")" 2>/dev/null || true
+    done
+}
+trap stop_libvirt EXIT
 # Every stage runs even when an earlier one failed, so that one run
 # reports everything; the exit code is non-zero if any stage failed.
 status=0

@@ -97,6 +97,10 @@ def _required(state_path, endpoints, compute_driver):
             'auth_type': ('none', default),
             'endpoint': (endpoints.glance_url, fixed),
         },
+        # KVM is not usable on every machine (nested or emulated /dev/kvm
+        # hangs guests); QEMU's TCG always works. Operators with working
+        # KVM set [libvirt] virt_type = kvm in their --config-file.
+        'libvirt': {'virt_type': ('qemu', default)},
         'oslo_concurrency': {
             'lock_path': (os.path.join(state_path, 'locks'), default),
         },

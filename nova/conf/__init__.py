@@ -6,22 +6,24 @@ latter feeds ``oslo-config-generator`` through ``nova.conf.opts``.
 
 from oslo_config import cfg
 
-from nova.conf import api
-from nova.conf import compute
-from nova.conf import conductor
-from nova.conf import database
-from nova.conf import default
-from nova.conf import glance
-from nova.conf import libvirt
-from nova.conf import network
-from nova.conf import notifications
-from nova.conf import placement
-from nova.conf import quota
-from nova.conf import rpc
-from nova.conf import scheduler
-from nova.conf import service
-from nova.conf import upgrade_levels
-from nova.conf import wsgi
+from nova.conf import (
+    api,
+    compute,
+    conductor,
+    database,
+    default,
+    glance,
+    libvirt,
+    network,
+    notifications,
+    placement,
+    quota,
+    rpc,
+    scheduler,
+    service,
+    upgrade_levels,
+    wsgi,
+)
 
 CONF = cfg.CONF
 

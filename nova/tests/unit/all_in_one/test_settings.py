@@ -70,3 +70,14 @@ def test_state_path_comes_from_the_config_file_else_the_default(tmp_path):
     base.write_text('[DEFAULT]\nstate_path = /srv/nova\n')
     assert settings.state_path_from([str(base)], '/default') == '/srv/nova'
     assert settings.state_path_from([], '/default') == '/default'
+
+
+def test_libvirt_runs_qemu_unless_the_operator_chose_kvm(tmp_path):
+    conf = _conf(settings.write(str(tmp_path / 'a'), settings.Endpoints(),
+                                'libvirt.LibvirtDriver'))
+    assert conf['libvirt']['virt_type'] == 'qemu'
+    base = tmp_path / 'mine.conf'
+    base.write_text('[libvirt]\nvirt_type = kvm\n')
+    conf = _conf(settings.write(str(tmp_path / 'b'), settings.Endpoints(),
+                                'libvirt.LibvirtDriver', [str(base)]))
+    assert conf['libvirt']['virt_type'] == 'kvm'

@@ -1,0 +1,405 @@
+"""LibvirtDriver: guests on QEMU (KVM or TCG) through libvirt-python.
+
+This first version covers the boot and delete path and the simple power
+operations: an instance is a persistent libvirt domain named
+``instance-<uuid>`` with the instance's UUID, a root disk built from the
+cached image (see :mod:`imagebackend`), its serial console logged to
+``<instances_path>/<uuid>/console.log`` and one NIC per bridge VIF.
+Everything an instance owns on the host lives in its instance directory,
+so destroy removes the domain and that directory.
+"""
+
+import json
+import os
+import shutil
+import time
+import typing
+
+from oslo_log import log as logging
+
+import nova.conf
+from nova import exception
+from nova.compute import power_state
+from nova.virt import driver
+from nova.virt.libvirt import config as vconfig
+from nova.virt.libvirt import host as vhost
+from nova.virt.libvirt import imagebackend, vif
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+# virDomainState values (libvirt's enum, stable ABI) to power states.
+# A guest shutting down (4) still runs until it is off.
+_POWER_STATES = {
+    0: power_state.NOSTATE,    # VIR_DOMAIN_NOSTATE
+    1: power_state.RUNNING,    # VIR_DOMAIN_RUNNING
+    2: power_state.RUNNING,    # VIR_DOMAIN_BLOCKED (idle, waiting for I/O)
+    3: power_state.PAUSED,     # VIR_DOMAIN_PAUSED
+    4: power_state.RUNNING,    # VIR_DOMAIN_SHUTDOWN (shutting down)
+    5: power_state.SHUTDOWN,   # VIR_DOMAIN_SHUTOFF
+    6: power_state.CRASHED,    # VIR_DOMAIN_CRASHED
+    7: power_state.SUSPENDED,  # VIR_DOMAIN_PMSUSPENDED
+}
+CONSOLE_LOG = 'console.log'
+# Console output returned to the API is the end of the log only.
+MAX_CONSOLE_BYTES = 100 * 1024
+DESTROY_ATTEMPTS = 3
+
+
+def domain_name(instance):
+    return f'instance-{instance.uuid}'
+
+
+def _power_state(dom):
+    return _POWER_STATES.get(dom.state()[0], power_state.NOSTATE)
+
+
+class LibvirtDriver(driver.ComputeDriver):
+    """The guests of one hypervisor host reached through libvirt."""
+
+    capabilities: typing.ClassVar[dict] = dict(
+        driver.ComputeDriver.capabilities)
+
+    def __init__(self, virtapi=None, image_api=None):
+        super().__init__(virtapi)
+        uri = CONF.libvirt.connection_uri or 'qemu:///system'
+        self._host = vhost.Host(uri)
+        self._image_api = image_api
+        self._hostname = None
+
+    @property
+    def image_api(self):
+        if self._image_api is None:
+            from nova.image import glance
+            self._image_api = glance.API()
+        return self._image_api
+
+    @property
+    def instances_path(self):
+        return CONF.instances_path
+
+    def instance_dir(self, instance):
+        return os.path.join(self.instances_path, instance.uuid)
+
+    # -- host -----------------------------------------------------------------
+
+    def init_host(self, host):
+        self._hostname = host
+        caps = self._host.get_capabilities()
+        arch = CONF.libvirt.arch
+        virt_type = CONF.libvirt.virt_type
+        offered = caps.domain_types.get(arch, set())
+        if virt_type not in offered:
+            raise exception.ServiceUnavailable(
+                reason=f'libvirt at {self._host.uri} cannot run '
+                       f'[libvirt] virt_type={virt_type} guests of arch '
+                       f'{arch} (it offers: '
+                       f'{", ".join(sorted(offered)) or "none"})')
+        _make_dir(self.instances_path)
+        _warn_if_unreachable(self.instances_path)
+        LOG.info('libvirt driver ready: %s %s on %s, instances in %s',
+                 self._host.get_hypervisor_type(), virt_type,
+                 self._host.uri, self.instances_path)
+
+    def cleanup_host(self, host):
+        self._host.close()
+
+    def get_available_nodes(self, refresh=False):
+        return [self._host.get_hostname()]
+
+    def get_available_resource(self, nodename):
+        caps = self._host.get_capabilities()
+        vcpus_used = 0
+        for dom in self._host.list_domains():
+            if dom.isActive():
+                vcpus_used += dom.info()[3]
+        _make_dir(self.instances_path)
+        disk_total, disk_used = self._host.get_disk_gb(self.instances_path)
+        return {
+            'vcpus': self._host.get_cpu_count(),
+            'memory_mb': self._host.get_memory_mb_total(),
+            'local_gb': disk_total,
+            'vcpus_used': vcpus_used,
+            'memory_mb_used': self._host.get_memory_mb_used(),
+            'local_gb_used': disk_used,
+            'hypervisor_type': self._host.get_hypervisor_type(),
+            'hypervisor_version': self._host.get_hypervisor_version(),
+            'hypervisor_hostname': nodename,
+            'cpu_info': json.dumps({
+                'arch': caps.arch, 'model': caps.cpu_model,
+                'vendor': caps.cpu_vendor, 'topology': caps.topology,
+                'features': caps.features}),
+        }
+
+    def list_instance_uuids(self):
+        return [dom.UUIDString() for dom in self._host.list_domains()]
+
+    def instance_exists(self, instance):
+        return self._host.find_domain(instance.uuid) is not None
+
+    # -- boot and delete ------------------------------------------------------
+
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None):
+        if self._host.find_domain(instance.uuid) is not None:
+            raise exception.InstanceExists(name=instance.uuid)
+        inst_dir = self.instance_dir(instance)
+        if os.path.exists(inst_dir):
+            # Left by a crash mid-build: nothing of it is trusted.
+            shutil.rmtree(inst_dir)
+        try:
+            _make_dir(inst_dir)
+            disk = self._create_root_disk(context, instance, image_meta)
+            guest = self.guest_config(instance, disk, network_info)
+            self._start(instance, guest.to_xml())
+        except Exception as exc:
+            LOG.error('Spawning instance %s failed: %s', instance.uuid, exc)
+            self._remove(instance, destroy_disks=True)
+            if isinstance(exc, exception.NovaException):
+                raise
+            raise exception.InstanceSpawnFailure(reason=str(exc)) from exc
+        LOG.info('Instance %s is running', instance.uuid)
+
+    def _create_root_disk(self, context, instance, image_meta):
+        image_id = None
+        if image_meta is not None:
+            image_id = image_meta.get('id')
+        image_id = image_id or getattr(instance, 'image_ref', None)
+        if not image_id:
+            raise exception.InstanceSpawnFailure(
+                reason='the instance has no image; booting from a volume '
+                       'is not supported by the libvirt driver yet')
+        cache = imagebackend.ImageCache(self.instances_path)
+        _make_dir(cache.base_dir)
+        base, base_format = cache.fetch(context, self.image_api, image_id)
+        path = os.path.join(self.instance_dir(instance), 'disk')
+        fmt = imagebackend.create_root_disk(
+            instance, base, base_format, path, CONF.libvirt.images_type)
+        return vconfig.GuestDisk(source_path=path, driver_type=fmt,
+                                 cache=CONF.libvirt.disk_cachemode)
+
+    def guest_config(self, instance, root_disk, network_info):
+        """The :class:`config.GuestConfig` of ``instance``."""
+        return vconfig.GuestConfig(
+            virt_type=CONF.libvirt.virt_type,
+            name=domain_name(instance),
+            uuid=instance.uuid,
+            memory_mb=instance.memory_mb,
+            vcpus=instance.vcpus,
+            arch=CONF.libvirt.arch,
+            machine_type=CONF.libvirt.hw_machine_type,
+            cpu=guest_cpu(CONF.libvirt.virt_type, CONF.libvirt.cpu_mode,
+                          CONF.libvirt.cpu_model),
+            disks=[root_disk],
+            serial=vconfig.GuestSerial(log_path=os.path.join(
+                self.instance_dir(instance), CONSOLE_LOG)),
+            interfaces=vif.interfaces_for(
+                network_info, CONF.libvirt.create_missing_bridges))
+
+    def _start(self, instance, xml):
+        conn = self._host.get_connection()
+        dom = conn.defineXML(xml)
+        dom.create()
+        self._wait_for_state(dom, power_state.RUNNING,
+                             CONF.libvirt.spawn_timeout)
+
+    @staticmethod
+    def _wait_for_state(dom, state, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            current = _power_state(dom)
+            if current == state:
+                return
+            if time.monotonic() > deadline:
+                now = power_state.STATE_MAP.get(current, current)
+                raise exception.InstanceSpawnFailure(
+                    reason=f'the guest is {now} after {timeout} s, not '
+                           f'{power_state.STATE_MAP[state]}')
+            time.sleep(0.2)
+
+    def destroy(self, context, instance, network_info,
+                block_device_info=None, destroy_disks=True):
+        self._remove(instance, destroy_disks)
+        LOG.info('Instance %s destroyed', instance.uuid)
+
+    def _remove(self, instance, destroy_disks):
+        """Stop and undefine the domain, remove its files; what is already
+        gone is not an error."""
+        dom = self._host.find_domain(instance.uuid)
+        if dom is not None:
+            _ignore_missing(self._stop_now, dom)
+            _ignore_missing(_undefine, dom)
+        if destroy_disks:
+            remove_dir(self.instance_dir(instance))
+
+    @staticmethod
+    def _stop_now(dom):
+        # libvirt gives up when QEMU is slow to die (a loaded host):
+        # asking again is what makes a delete finish.
+        for attempt in range(1, DESTROY_ATTEMPTS + 1):
+            if not dom.isActive():
+                return
+            try:
+                dom.destroy()
+                _wait_until_stopped(dom)
+                return
+            except vhost.libvirt.libvirtError as exc:
+                if (attempt == DESTROY_ATTEMPTS or exc.get_error_code() in
+                        (vhost.libvirt.VIR_ERR_NO_DOMAIN,
+                         vhost.libvirt.VIR_ERR_OPERATION_INVALID)):
+                    raise
+                LOG.warning('Stopping domain %s failed (%s); retrying',
+                            dom.UUIDString(), exc)
+                time.sleep(1)
+
+    def get_info(self, instance):
+        dom = self._domain(instance)
+        state, max_mem_kb, mem_kb, num_cpu, cpu_time_ns = dom.info()
+        return driver.InstanceInfo(
+            state=_POWER_STATES.get(state, power_state.NOSTATE),
+            internal_id=dom.UUIDString(), max_mem_kb=max_mem_kb,
+            mem_kb=mem_kb, num_cpu=num_cpu, cpu_time_ns=cpu_time_ns)
+
+    # -- power ----------------------------------------------------------------
+
+    def _domain(self, instance):
+        dom = self._host.find_domain(instance.uuid)
+        if dom is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return dom
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        dom = self._domain(instance)
+        if not dom.isActive():
+            return
+        if timeout > 0:
+            # Ask the guest OS first (ACPI), then pull the plug.
+            _ignore_missing(dom.shutdown)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if not dom.isActive():
+                    return
+                time.sleep(min(retry_interval or 1, 1))
+        _ignore_missing(self._stop_now, dom)
+
+    def power_on(self, context, instance, network_info,
+                 block_device_info=None):
+        dom = self._domain(instance)
+        if not dom.isActive():
+            dom.create()
+
+    def reboot(self, context, instance, network_info, reboot_type,
+               block_device_info=None):
+        dom = self._domain(instance)
+        if reboot_type == 'SOFT' and dom.isActive():
+            try:
+                dom.reboot(0)
+                return
+            except vhost.libvirt.libvirtError as exc:
+                LOG.warning('Soft reboot of %s failed (%s); doing a hard '
+                            'reboot', instance.uuid, exc)
+        self._stop_now(dom)
+        dom.create()
+
+    def get_console_output(self, context, instance):
+        self._domain(instance)
+        path = os.path.join(self.instance_dir(instance), CONSOLE_LOG)
+        try:
+            with open(path, 'rb') as log:
+                log.seek(0, os.SEEK_END)
+                log.seek(max(log.tell() - MAX_CONSOLE_BYTES, 0))
+                return log.read().decode('utf-8', 'replace')
+        except FileNotFoundError:
+            return ''
+
+
+def guest_cpu(virt_type, cpu_mode, cpu_model):
+    """The guest's :class:`config.GuestCPU`, or None for QEMU's default.
+
+    Unset ``cpu_mode`` means host-model on kvm and no <cpu> on qemu (TCG
+    cannot do host-model or host-passthrough).
+    """
+    mode = cpu_mode or ('host-model' if virt_type == 'kvm' else 'none')
+    if mode == 'none':
+        return None
+    if mode == 'custom':
+        if not cpu_model:
+            raise exception.InstanceSpawnFailure(
+                reason='[libvirt] cpu_mode is custom but cpu_model is not '
+                       'set')
+        return vconfig.GuestCPU(mode='custom', model=cpu_model)
+    if virt_type != 'kvm':
+        raise exception.InstanceSpawnFailure(
+            reason=f'[libvirt] cpu_mode={mode} needs virt_type=kvm')
+    return vconfig.GuestCPU(mode=mode)
+
+
+def _wait_until_stopped(dom, timeout=30):
+    """Wait until libvirt has finished stopping ``dom``: destroy can
+    return while libvirt still tears the guest down (taps, cgroups), and
+    a guest started again meanwhile would find its tap still there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not dom.isActive():
+            return
+        time.sleep(0.1)
+    LOG.warning('Domain %s is still active %s s after it was destroyed',
+                dom.UUIDString(), timeout)
+
+
+def remove_dir(path, attempts=5):
+    """Remove the tree at ``path``; True when it is gone.
+
+    A QEMU that is still exiting (libvirt reaps it in the background) can
+    touch the tree while it is being removed, so try again a few times.
+    """
+    for _ in range(attempts):
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path):
+            return True
+        time.sleep(0.5)
+    LOG.warning('Could not remove %s', path)
+    return False
+
+
+def _make_dir(path):
+    # QEMU runs as another user (libvirt-qemu) and must reach the disks.
+    os.makedirs(path, exist_ok=True)
+    os.chmod(path, 0o755)
+
+
+def _warn_if_unreachable(path):
+    """Warn when a parent of ``path`` is closed to other users: QEMU runs
+    as its own user (libvirt-qemu on Debian) and could not open the
+    disks, unless qemu.conf makes it run as root."""
+    path = os.path.abspath(path)
+    while path != os.path.dirname(path):
+        path = os.path.dirname(path)
+        if not os.stat(path).st_mode & 0o001:
+            LOG.warning('%s is not searchable by other users: guests '
+                        'will fail to open their disks unless QEMU runs as '
+                        'root (qemu.conf user/group); set instances_path '
+                        'outside it', path)
+            return False
+    return True
+
+
+def _undefine(dom):
+    # Managed-save images and snapshot metadata would block a plain
+    # undefine; nova owns neither, so they go with the domain.
+    flags = (vhost.libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+             | vhost.libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
+    dom.undefineFlags(flags)
+
+
+def _ignore_missing(func, *args):
+    """Call ``func``; a domain that vanished or stopped meanwhile (a
+    concurrent delete, a guest powering off) is not an error."""
+    lv = vhost.libvirt
+    try:
+        func(*args)
+    except lv.libvirtError as exc:
+        if exc.get_error_code() not in (lv.VIR_ERR_NO_DOMAIN,
+                                        lv.VIR_ERR_OPERATION_INVALID):
+            raise
