@@ -18,7 +18,7 @@ from oslo_utils import timeutils, uuidutils
 import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
-from nova.compute import power_state, task_states, vm_states
+from nova.compute import api_actions, api_metadata, power_state, task_states, vm_states
 from nova.image import glance
 
 CONF = nova.conf.CONF
@@ -119,8 +119,9 @@ class _Ordering:
         return tuple(values)
 
 
-class API:
-    """The compute API; one per nova-api process."""
+class API(api_actions.ActionsMixin, api_metadata.MetadataMixin):
+    """The compute API; one per nova-api process. Server actions and
+    metadata/tags live in the mixins' modules."""
 
     def __init__(self, image_api=None):
         self.image_api = image_api or glance.API()
@@ -236,29 +237,10 @@ class API:
         return usage
 
     def _check_quota(self, context, flavor, min_count, max_count):
-        """How many instances (<= max_count) fit the project's quota."""
-        limits = {'instances': CONF.quota.instances,
-                  'cores': CONF.quota.cores, 'ram': CONF.quota.ram}
-        per_instance = {'instances': 1, 'cores': flavor.vcpus,
-                        'ram': flavor.memory_mb}
-        if all(limit < 0 for limit in limits.values()):
-            return max_count
-        usage = self._usage(context, context.project_id)
-        allowed = max_count
-        for resource, limit in limits.items():
-            if limit < 0 or not per_instance[resource]:
-                continue
-            fits = max(0, (limit - usage[resource]) // per_instance[resource])
-            allowed = min(allowed, fits)
-        if allowed < min_count:
-            overs = [r for r, limit in limits.items() if limit >= 0 and
-                     usage[r] + per_instance[r] * min_count > limit]
-            resource = overs[0] if overs else 'instances'
-            raise exception.TooManyInstances(
-                overs=resource,
-                req=per_instance[resource] * min_count,
-                used=usage[resource], allowed=limits[resource])
-        return allowed
+        """How many instances (<= max_count) fit the quota of the project
+        and of the user (nova.quota: overrides, classes, defaults)."""
+        from nova import quota
+        return quota.check_instances(context, flavor, min_count, max_count)
 
     def _new_instance(self, context, flavor, image, name, index, count,
                       reservation_id, options):
@@ -325,6 +307,8 @@ class API:
         metadata = metadata or {}
         self._check_metadata(metadata)
         self._check_networks(requested_networks)
+        from nova import availability_zones
+        availability_zones.check_zone(context, availability_zone)
         key_data = None
         if key_name is not None:
             try:

@@ -3,7 +3,9 @@
 The manager is the RPC endpoint and the owner of the shared parts (virt
 driver, resource tracker, network and image clients, report client);
 each workflow lives in its own module: :mod:`nova.compute.build`,
-:mod:`nova.compute.delete`, :mod:`nova.compute.recovery`.
+:mod:`nova.compute.delete`, :mod:`nova.compute.recovery`,
+:mod:`nova.compute.power` (actions that keep the instance on this host)
+and :mod:`nova.compute.power_sync`.
 """
 
 import concurrent.futures
@@ -16,8 +18,8 @@ from oslo_log import log as logging
 from oslo_service import periodic_task
 
 import nova.conf
-from nova import manager, network
-from nova.compute import build, delete, recovery, resource_tracker
+from nova import manager, network, utils
+from nova.compute import build, delete, power, power_sync, recovery, resource_tracker
 from nova.objects import base as objects_base
 from nova.virt import driver as virt_driver
 
@@ -47,6 +49,7 @@ class ComputeManager(manager.Manager):
         self._compute_task_api = None
         self.service_ref = None
         self._last_resource_update = 0.0
+        self._last_power_sync = time.monotonic()
         workers = CONF.max_concurrent_builds or _UNLIMITED_BUILDS
         self._build_executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix=f'build-{self.host}')
@@ -132,6 +135,26 @@ class ComputeManager(manager.Manager):
         self._last_resource_update = time.monotonic()
         self.rt.update_available_resource(context)
 
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _sync_power_states(self, context):
+        """Every ``sync_power_state_interval`` seconds: see
+        :mod:`nova.compute.power_sync`."""
+        interval = CONF.sync_power_state_interval
+        if interval <= 0:
+            return
+        if time.monotonic() - self._last_power_sync < interval:
+            return
+        self._last_power_sync = time.monotonic()
+        self.sync_power_states(context)
+
+    def sync_power_states(self, context):
+        """One power state sync pass now; how many instances changed."""
+        return power_sync.sync_power_states(self, context)
+
+    @property
+    def shutdown_timeout(self):
+        return CONF.shutdown_timeout
+
     # -- RPC API 1.0 --------------------------------------------------------
 
     def build_and_run_instance(self, context, instance, image, request_spec,
@@ -151,7 +174,8 @@ class ComputeManager(manager.Manager):
             block_device_mapping=block_device_mapping, node=node,
             limits=limits, host_list=host_list)
         future = self._build_executor.submit(
-            build.build_and_run_instance, self, context, instance, request)
+            utils.with_context(build.build_and_run_instance, context),
+            self, context, instance, request)
         with self._builds_lock:
             self._builds.add(future)
         future.add_done_callback(self._build_done)
@@ -168,3 +192,36 @@ class ComputeManager(manager.Manager):
 
     def terminate_instance(self, context, instance, bdms=None):
         delete.terminate_instance(self, context, instance)
+
+    # Actions that keep the instance on this host (nova.compute.power).
+
+    def reboot_instance(self, context, instance, reboot_type='SOFT'):
+        power.reboot(self, context, instance, reboot_type)
+
+    def stop_instance(self, context, instance, clean_shutdown=True):
+        power.stop(self, context, instance, clean_shutdown)
+
+    def start_instance(self, context, instance):
+        power.start(self, context, instance)
+
+    def pause_instance(self, context, instance):
+        power.pause(self, context, instance)
+
+    def unpause_instance(self, context, instance):
+        power.unpause(self, context, instance)
+
+    def suspend_instance(self, context, instance):
+        power.suspend(self, context, instance)
+
+    def resume_instance(self, context, instance):
+        power.resume(self, context, instance)
+
+    def set_admin_password(self, context, instance, new_pass):
+        power.set_admin_password(self, context, instance, new_pass)
+
+    def trigger_crash_dump(self, context, instance):
+        power.trigger_crash_dump(self, context, instance)
+
+    def get_console_output(self, context, instance, tail_length=None):
+        return power.get_console_output(self, context, instance,
+                                        tail_length)

@@ -2,7 +2,11 @@
 
 Version history:
 
-* 1.0 - build_and_run_instance, terminate_instance
+* 1.0 - build_and_run_instance, terminate_instance; reboot_instance,
+  stop_instance, start_instance, pause_instance, unpause_instance,
+  suspend_instance, resume_instance, set_admin_password (call),
+  get_console_output (call), trigger_crash_dump (nothing released yet,
+  so the lifecycle actions joined 1.0)
 """
 
 import oslo_messaging as messaging
@@ -51,3 +55,47 @@ class ComputeAPI:
     def terminate_instance(self, ctxt, instance, bdms):
         cctxt = self._prepare(ctxt, instance.host)
         cctxt.cast(ctxt, 'terminate_instance', instance=instance, bdms=bdms)
+
+    # Lifecycle actions that keep the instance on its host. Casts: the
+    # API answers 202 and the compute finishes the task state.
+
+    def _cast_to_host(self, ctxt, method, instance, **kwargs):
+        cctxt = self._prepare(ctxt, instance.host)
+        cctxt.cast(ctxt, method, instance=instance, **kwargs)
+
+    def reboot_instance(self, ctxt, instance, reboot_type):
+        self._cast_to_host(ctxt, 'reboot_instance', instance,
+                           reboot_type=reboot_type)
+
+    def stop_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'stop_instance', instance)
+
+    def start_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'start_instance', instance)
+
+    def pause_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'pause_instance', instance)
+
+    def unpause_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'unpause_instance', instance)
+
+    def suspend_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'suspend_instance', instance)
+
+    def resume_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'resume_instance', instance)
+
+    def trigger_crash_dump(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'trigger_crash_dump', instance)
+
+    # Calls: the API reports the outcome (or returns data).
+
+    def set_admin_password(self, ctxt, instance, new_pass):
+        cctxt = self._prepare(ctxt, instance.host)
+        return cctxt.call(ctxt, 'set_admin_password', instance=instance,
+                          new_pass=new_pass)
+
+    def get_console_output(self, ctxt, instance, tail_length=None):
+        cctxt = self._prepare(ctxt, instance.host)
+        return cctxt.call(ctxt, 'get_console_output', instance=instance,
+                          tail_length=tail_length)

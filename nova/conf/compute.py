@@ -29,6 +29,14 @@ default_opts = [
                     'periodic update; 0 or less disables it.'),
     cfg.IntOpt('max_concurrent_builds', default=10, min=0,
                help='Builds a compute host runs at once; 0 is unlimited.'),
+    cfg.IntOpt('sync_power_state_interval', default=600,
+               help='Seconds between runs of the periodic task that '
+                    'compares the power state the hypervisor reports with '
+                    'the database (a guest shut down from inside becomes '
+                    'SHUTOFF); 0 or less disables it.'),
+    cfg.IntOpt('shutdown_timeout', default=60, min=0,
+               help='Seconds a guest is given to shut down cleanly when a '
+                    'server is stopped, before it is powered off.'),
 ]
 
 compute_group_opts = [

@@ -21,6 +21,10 @@ default_opts = [
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of compute hosts that are in no '
                     'aggregate with an availability zone.'),
+    cfg.StrOpt('internal_service_availability_zone', default='internal',
+               help='Availability zone shown for services other than '
+                    'nova-compute (conductor, scheduler, ...); no '
+                    'aggregate may use this name.'),
     cfg.StrOpt('default_schedule_zone',
                help='Availability zone given to servers created without one. '
                     'Unset means any zone.'),

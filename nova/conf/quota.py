@@ -15,6 +15,18 @@ opts = [
                help='Metadata items per server; -1 is unlimited.'),
     cfg.IntOpt('key_pairs', default=100, min=-1,
                help='Key pairs per user; -1 is unlimited.'),
+    cfg.IntOpt('server_groups', default=10, min=-1,
+               help='Server groups per project; -1 is unlimited.'),
+    cfg.IntOpt('server_group_members', default=10, min=-1,
+               help='Servers per server group; -1 is unlimited.'),
+    cfg.IntOpt('injected_files', default=5, min=-1,
+               help='Files injected (personality) per server; -1 is '
+                    'unlimited.'),
+    cfg.IntOpt('injected_file_content_bytes', default=10 * 1024, min=-1,
+               help='Bytes of content per injected file; -1 is unlimited.'),
+    cfg.IntOpt('injected_file_path_length', default=255, min=-1,
+               help='Characters of path per injected file; -1 is '
+                    'unlimited.'),
 ]
 
 

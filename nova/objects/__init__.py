@@ -10,6 +10,7 @@ def register_all():
 
 # Modules holding registered objects; keep sorted.
 _MODULES = (
+    'aggregate',
     'build_request',
     'cell_mapping',
     'compute_node',
@@ -23,8 +24,10 @@ _MODULES = (
     'instance_list',
     'instance_mapping',
     'keypair',
+    'quotas',
     'request_spec',
     'selection',
     'service',
+    'tag',
     'virtual_interface',
 )

@@ -154,14 +154,22 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
                 I.host == host, I.deleted == 0)))
 
     @base.remotable_classmethod
-    def get_counts(cls, context, project_id, user_id=None):
+    def get_counts(cls, context, project_id, user_id=None,
+                   exclude_uuids=None):
         """Usage of live instances: {'project': {'instances', 'cores',
-        'ram'}, 'user': {...}} (user only when ``user_id`` is given)."""
+        'ram'}, 'user': {...}} (user only when ``user_id`` is given).
+
+        ``exclude_uuids``: instances counted elsewhere (those whose build
+        request still exists), so none is counted twice.
+        """
+        excluded = ([I.uuid.not_in(list(exclude_uuids))]
+                    if exclude_uuids else [])
+
         def count(session, *where):
             row = session.execute(sa.select(
                 sa.func.count(I.id), sa.func.coalesce(sa.func.sum(I.vcpus), 0),
                 sa.func.coalesce(sa.func.sum(I.memory_mb), 0)).where(
-                I.deleted == 0, *where)).one()
+                I.deleted == 0, *excluded, *where)).one()
             return {'instances': int(row[0]), 'cores': int(row[1]),
                     'ram': int(row[2])}
 

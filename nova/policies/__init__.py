@@ -5,7 +5,22 @@
 
 import itertools
 
-from nova.policies import base, flavors, images, instance_actions, keypairs, servers
+from nova.policies import (
+    aggregates,
+    availability_zone,
+    base,
+    flavors,
+    hypervisors,
+    images,
+    instance_actions,
+    keypairs,
+    limits,
+    quota_class_sets,
+    quota_sets,
+    server_actions,
+    servers,
+    services,
+)
 
 
 def list_rules():
@@ -16,4 +31,12 @@ def list_rules():
         instance_actions.list_rules(),
         keypairs.list_rules(),
         servers.list_rules(),
+        aggregates.list_rules(),
+        availability_zone.list_rules(),
+        hypervisors.list_rules(),
+        limits.list_rules(),
+        quota_class_sets.list_rules(),
+        quota_sets.list_rules(),
+        services.list_rules(),
+        server_actions.list_rules(),
     ))

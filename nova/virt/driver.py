@@ -209,6 +209,15 @@ class ComputeDriver:
         """The guest's console log as a string."""
         raise NotImplementedError()
 
+    def set_admin_password(self, instance, new_pass):
+        """Set the guest's administrator password (through a guest agent).
+        Raise ``InstancePasswordSetFailed`` when the guest refuses."""
+        raise NotImplementedError()
+
+    def trigger_crash_dump(self, instance):
+        """Make the guest's kernel dump its memory (an NMI)."""
+        raise NotImplementedError()
+
 
 def load_compute_driver(name=None, virtapi=None):
     """Load ``nova.virt.<name>`` (e.g. ``fake.FakeDriver``), default

@@ -34,7 +34,13 @@ class FakeGuest:
         self.memory_mb = instance.memory_mb or 0
         self.disk_gb = (instance.root_gb or 0) + (instance.ephemeral_gb or 0)
         self.state = state
-        self.console = []
+        self.console = [f'fake guest {self.name} booting',
+                        f'fake guest {self.name} is up']
+        self.admin_password = None
+        self.crash_dumps = 0
+
+    def log(self, line):
+        self.console.append(line)
 
 
 class FakeDriver(driver.ComputeDriver):
@@ -183,6 +189,7 @@ class FakeDriver(driver.ComputeDriver):
                 attr='power_state',
                 state=power_state.STATE_MAP.get(guest.state, guest.state))
         guest.state = state
+        guest.log(f'{operation}: {power_state.STATE_MAP.get(state, state)}')
 
     def reboot(self, context, instance, network_info, reboot_type,
                block_device_info=None):
@@ -249,5 +256,31 @@ class FakeDriver(driver.ComputeDriver):
             self._guests[instance.uuid] = FakeGuest(instance, state)
 
     def get_console_output(self, context, instance):
+        self._inject('get_console_output')
         guest = self._guest(instance)
-        return f'FAKE CONSOLE OUTPUT of {guest.name}\n'
+        return ''.join(line + '\n' for line in guest.console)
+
+    def set_admin_password(self, instance, new_pass):
+        self._inject('set_admin_password')
+        guest = self._guest(instance)
+        guest.admin_password = new_pass
+        guest.log('admin password changed')
+
+    def trigger_crash_dump(self, instance):
+        self._inject('trigger_crash_dump')
+        guest = self._guest(instance)
+        guest.crash_dumps += 1
+        guest.log('NMI received: crash dump written')
+
+    # -- test helpers ---------------------------------------------------------
+
+    def guest(self, instance_uuid):
+        """The FakeGuest of ``instance_uuid`` (tests), or None."""
+        with self._lock:
+            return self._guests.get(instance_uuid)
+
+    def set_power_state(self, instance_uuid, state):
+        """Change a guest's power state behind nova's back, as a guest
+        shutting itself down would (tests of the power state sync)."""
+        with self._lock:
+            self._guests[instance_uuid].state = state

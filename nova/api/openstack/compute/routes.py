@@ -10,10 +10,15 @@ import webob.dec
 from nova.api import wsgi
 from nova.api.openstack import errors, faults
 from nova.api.openstack.compute import (
+    admin_routes,
+    flavor_extra_specs,
     flavors,
     images,
     instance_actions,
     keypairs,
+    server_actions,
+    server_metadata,
+    server_tags,
     servers,
     version_doc,
 )
@@ -22,10 +27,16 @@ from nova.api.openstack.compute import (
 def _routes():
     server_ctl = wsgi.Resource(servers.ServersController())
     flavor_ctl = wsgi.Resource(flavors.FlavorsController())
+    extra_spec_ctl = wsgi.Resource(
+        flavor_extra_specs.FlavorExtraSpecsController())
     image_ctl = wsgi.Resource(images.ImagesController())
     action_ctl = wsgi.Resource(instance_actions.InstanceActionsController())
     keypair_ctl = wsgi.Resource(keypairs.KeypairController())
     version_ctl = wsgi.Resource(version_doc.VersionController())
+    server_action_ctl = wsgi.Resource(
+        server_actions.ServerActionsController())
+    metadata_ctl = wsgi.Resource(server_metadata.ServerMetadataController())
+    tag_ctl = wsgi.Resource(server_tags.ServerTagsController())
     return (
         ('', {'GET': (version_ctl, 'show')}),
         ('/', {'GET': (version_ctl, 'show')}),
@@ -39,9 +50,29 @@ def _routes():
          {'GET': (action_ctl, 'index')}),
         ('/servers/{server_id}/os-instance-actions/{id}',
          {'GET': (action_ctl, 'show')}),
+        ('/servers/{id}/action', {'POST': (server_action_ctl, 'action')}),
+        ('/servers/{server_id}/metadata',
+         {'GET': (metadata_ctl, 'index'), 'POST': (metadata_ctl, 'create'),
+          'PUT': (metadata_ctl, 'update_all')}),
+        ('/servers/{server_id}/metadata/{id}',
+         {'GET': (metadata_ctl, 'show'), 'PUT': (metadata_ctl, 'update'),
+          'DELETE': (metadata_ctl, 'delete')}),
+        ('/servers/{server_id}/tags',
+         {'GET': (tag_ctl, 'index'), 'PUT': (tag_ctl, 'update_all'),
+          'DELETE': (tag_ctl, 'delete_all')}),
+        ('/servers/{server_id}/tags/{tag}',
+         {'GET': (tag_ctl, 'show'), 'PUT': (tag_ctl, 'update'),
+          'DELETE': (tag_ctl, 'delete')}),
         ('/flavors', {'GET': (flavor_ctl, 'index'),
                       'POST': (flavor_ctl, 'create')}),
         ('/flavors/detail', {'GET': (flavor_ctl, 'detail')}),
+        ('/flavors/{flavor_id}/os-extra_specs',
+         {'GET': (extra_spec_ctl, 'index'),
+          'POST': (extra_spec_ctl, 'create')}),
+        ('/flavors/{flavor_id}/os-extra_specs/{id}',
+         {'GET': (extra_spec_ctl, 'show'),
+          'PUT': (extra_spec_ctl, 'update'),
+          'DELETE': (extra_spec_ctl, 'delete')}),
         ('/flavors/{id}', {'GET': (flavor_ctl, 'show'),
                            'DELETE': (flavor_ctl, 'delete')}),
         ('/images', {'GET': (image_ctl, 'index')}),
@@ -77,6 +108,7 @@ class APIRouterV21:
     def __init__(self):
         mapper = routes.Mapper()
         table = list(_routes())
+        table += list(admin_routes.routes())
         # The project id in the URL is optional (it is required before
         # 2.18 by the API, but clients of any version may send it).
         table += [('/{project_id}' + path, methods)
