@@ -34,7 +34,9 @@ URI = 'qemu:///system'
 MAKE_GUEST = (pathlib.Path(nova.__file__).resolve().parents[1].parent
               / 'shared' / 'tools' / 'make-tiny-guest.sh')
 IMAGE_ID = '6c3e8a4d-2f0b-4d51-9a57-1f4a2f7f3b10'
-BRIDGE = 'brnovaft0'
+# Per process: two test runs on one machine must not share (and delete)
+# each other's bridge. Linux bridge names have at most 15 characters.
+BRIDGE = f'brnova{os.getpid() % 100000}'
 BOOT_TIMEOUT = 60
 MARKER = 'TINY-GUEST-BOOTED'
 
