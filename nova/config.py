@@ -1,5 +1,7 @@
 """Parse configuration and set up logging, RPC and the DBs for a daemon."""
 
+import os
+
 from oslo_log import log as logging
 
 import nova.conf
@@ -20,6 +22,13 @@ _DEFAULT_LOG_LEVELS = [
 _logging_registered = False
 
 
+def _program_name(argv0):
+    name = os.path.basename(argv0 or 'nova')
+    if name.endswith('.py'):
+        name = 'nova-' + name[:-3]
+    return name
+
+
 def register_logging(conf=CONF):
     global _logging_registered
     if not _logging_registered:
@@ -38,6 +47,10 @@ def parse_args(argv, default_config_files=None, init_rpc=True, configure_db=True
     objects.register_all()
     CONF(argv[1:], project='nova', version=version.version_string,
          default_config_files=default_config_files)
+    if CONF.log_dir and not CONF.log_file:
+        # oslo.log names the file after the running script, which under
+        # ``python -m`` is '<frozen runpy>': name it after the program.
+        CONF.set_override('log_file', _program_name(argv[0]) + '.log')
     logging.setup(CONF, 'nova')
     if configure_db:
         if CONF.api_database.connection:

@@ -128,6 +128,41 @@ def test_keeps_every_db_and_log_under_the_state_path(first_run):
     assert os.listdir(os.path.join(first_run.state_path, 'log'))
 
 
+def test_sighup_reloads_the_configuration_and_keeps_serving(first_run):
+    conf_path = os.path.join(first_run.state_path, 'nova.conf')
+    # The log is named after the program (nova-all, or all.py under -m).
+    log_dir = os.path.join(first_run.state_path, 'log')
+    log_path = next(os.path.join(log_dir, name)
+                    for name in sorted(os.listdir(log_dir))
+                    if 'all' in name)
+    conf = settings.read_conf([conf_path])
+    conf.defaults()['debug'] = 'true'
+    with open(conf_path, 'w') as f:
+        conf.write(f)
+    offset = os.path.getsize(log_path)
+    first_run.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while True:
+        with open(log_path, errors='replace') as f:
+            f.seek(offset)
+            reloaded = f.read()
+        if 'reloading configuration' in reloaded:
+            break
+        assert time.monotonic() < deadline, 'no reload logged after SIGHUP'
+        time.sleep(0.2)
+    assert first_run.proc.poll() is None
+    assert _api(first_run).get('/flavors').status_code == 200
+    # debug is a mutable option: DEBUG lines appear without a restart.
+    deadline = time.monotonic() + 30
+    while ' DEBUG ' not in reloaded:
+        assert time.monotonic() < deadline, 'debug did not take effect'
+        _api(first_run).get('/flavors')
+        time.sleep(0.5)
+        with open(log_path, errors='replace') as f:
+            f.seek(offset)
+            reloaded = f.read()
+
+
 def test_sigint_stops_everything_and_a_second_start_keeps_the_data(first_run):
     api = _api(first_run)
     image_id = requests.get(first_run.endpoints.glance_url + '/v2/images',
