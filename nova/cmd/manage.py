@@ -433,6 +433,9 @@ def add_command_parsers(subparsers):
          'Map cell0, create cell1 from the configuration and map its '
          'hosts.', [TRANSPORT_URL])
 
+    from nova.scheduler import dry_run
+    dry_run.add_parsers(subparsers, _add)
+
 
 category_opt = cfg.SubCommandOpt('category', title='Command categories',
                                  help='Available categories',

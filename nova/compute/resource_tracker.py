@@ -35,6 +35,9 @@ _USAGE_FIELD = {'VCPU': 'vcpus', 'MEMORY_MB': 'memory_mb',
                 'DISK_GB': 'disk_gb'}
 
 
+DISABLED_TRAIT = 'COMPUTE_STATUS_DISABLED'
+
+
 def node_uuid(host, nodename):
     return str(uuid_lib.uuid5(_NODE_NAMESPACE, f'{host}/{nodename}'))
 
@@ -63,6 +66,7 @@ class ResourceTracker:
         self._tracked = {}          # nodename -> {instance uuid: Usage}
         self._in_flight = {}        # nodename -> set of claimed uuids
         self._lock = threading.RLock()
+        self._reported_traits = {}  # nodename -> traits last sent
 
     # -- periodic update --------------------------------------------------
 
@@ -203,6 +207,37 @@ class ResourceTracker:
             ctxt, node.uuid, node.hypervisor_hostname)
         self.reportclient.set_inventory_for_provider(
             ctxt, node.uuid, self.inventory(node.hypervisor_hostname))
+        self._report_traits(ctxt, node)
+
+    def _service_disabled(self, ctxt):
+        try:
+            service = objects.Service.get_by_host_and_binary(
+                ctxt, self.host, 'nova-compute')
+        except exception.NotFound:
+            return False
+        return bool(service is not None and service.disabled)
+
+    def traits(self, ctxt, nodename):
+        """The traits this compute owns on the node's provider: the
+        driver's and COMPUTE_STATUS_DISABLED while the service is
+        disabled (the scheduler asks Placement to skip those nodes)."""
+        get_traits = getattr(self.driver, 'get_traits', None)
+        traits = set(get_traits(nodename)) if get_traits else set()
+        if self._service_disabled(ctxt):
+            traits.add(DISABLED_TRAIT)
+        return traits
+
+    def _report_traits(self, ctxt, node):
+        nodename = node.hypervisor_hostname
+        wanted = self.traits(ctxt, nodename)
+        if self._reported_traits.get(nodename) == wanted:
+            return
+        # Traits an operator set (not COMPUTE_*, not the driver's) stay.
+        driver_traits = wanted - {DISABLED_TRAIT}
+        self.reportclient.update_provider_traits(
+            ctxt, node.uuid, wanted,
+            owned=lambda t: t.startswith('COMPUTE_') or t in driver_traits)
+        self._reported_traits[nodename] = wanted
 
     # -- claims -----------------------------------------------------------
 
@@ -265,3 +300,35 @@ class ResourceTracker:
                     self._in_flight.get(nodename, set()).discard(
                         instance.uuid)
                     self._save_usage(nodename)
+
+    # -- moves (resize, cold migration, unshelve) -------------------------
+
+    def move_claim(self, ctxt, instance, flavor, nodename, key):
+        """Hold ``flavor``'s resources on ``nodename`` for a move of
+        ``instance`` in progress, counted under ``key`` (the migration's
+        uuid) until :meth:`finish_move_claim`; raise
+        ``ComputeResourcesUnavailable`` saying what is short."""
+        nodename = nodename or self.driver.get_available_nodes()[0]
+        disk_gb = (flavor.root_gb or 0) + (flavor.ephemeral_gb or 0)
+        usage = claims.Usage(flavor.vcpus, flavor.memory_mb, disk_gb)
+        with self._lock:
+            if nodename not in self.compute_nodes:
+                self.update_node(ctxt, nodename)
+            tracked = self._tracked[nodename]
+            tracked.pop(key, None)
+            claims.check_fits(nodename, usage, self._free(nodename))
+            tracked[key] = usage
+            self._in_flight.setdefault(nodename, set()).add(key)
+            self._save_usage(nodename)
+        return claims.Claim(self, key, nodename, usage)
+
+    def finish_move_claim(self, key, instance_uuid, nodename):
+        """The instance now runs on ``nodename``: its row carries the
+        usage the move claim ``key`` held."""
+        with self._lock:
+            tracked = self._tracked.get(nodename, {})
+            usage = tracked.pop(key, None)
+            if usage is not None:
+                tracked[instance_uuid] = usage
+            self._in_flight.get(nodename, set()).discard(key)
+            self._save_usage(nodename)

@@ -6,6 +6,7 @@ allocation requests and the capacity and usage of its providers.
 """
 
 from oslo_log import log as logging
+from oslo_serialization import jsonutils
 
 import nova.conf
 from nova import context as nova_context
@@ -38,6 +39,26 @@ def host_availability_zone(ctxt, host):
         CONF.default_availability_zone
 
 
+# Instance states that keep a host's disks or network busy.
+_IO_VM_STATES = ('building',)
+_IO_TASK_STATES = ('spawning', 'resize_migrating', 'resize_migrated',
+                   'resize_finish', 'rebuilding', 'rebuild_spawning',
+                   'image_snapshot', 'image_pending_upload',
+                   'image_uploading', 'image_backup', 'rescuing',
+                   'unshelving', 'shelving_image_uploading')
+
+
+def _is_io_heavy(instance):
+    return (_field(instance, 'vm_state') in _IO_VM_STATES or
+            _field(instance, 'task_state') in _IO_TASK_STATES)
+
+
+def _field(obj, name, default=None):
+    if hasattr(obj, 'obj_attr_is_set') and not obj.obj_attr_is_set(name):
+        return default
+    return getattr(obj, name, default)
+
+
 class HostState:
     """One compute node as a scheduling candidate."""
 
@@ -57,7 +78,42 @@ class HostState:
         self.allocation_requests = []
         # rc -> {'capacity': n, 'used': n} of the root provider.
         self.resources = {}
+        self.traits = set()
         self.limits = {}
+        self.host_ip = _field(compute_node, 'host_ip')
+        self.hypervisor_type = _field(compute_node, 'hypervisor_type')
+        self.hypervisor_version = _field(compute_node, 'hypervisor_version',
+                                         0) or 0
+        self.hypervisor_hostname = self.nodename
+        self.vcpus = _field(compute_node, 'vcpus', 0)
+        self.memory_mb = _field(compute_node, 'memory_mb', 0)
+        self.local_gb = _field(compute_node, 'local_gb', 0)
+        try:
+            self.cpu_info = jsonutils.loads(
+                _field(compute_node, 'cpu_info') or '{}')
+        except ValueError:
+            self.cpu_info = {}
+        self.aggregates = []
+        # uuid -> Instance of the live instances on this host.
+        self.instances = {}
+        self.num_io_ops = 0
+        # Builds that failed here lately: no compute reports them yet,
+        # so this stays 0 until one does.
+        self.failed_builds = 0
+
+    @property
+    def num_instances(self):
+        return len(self.instances)
+
+    def set_instances(self, instances):
+        self.instances = {inst.uuid: inst for inst in instances}
+        self.num_io_ops = sum(1 for inst in instances if _is_io_heavy(inst))
+
+    def aggregate_metadata(self, key):
+        """The values of ``key`` in the metadata of this host's
+        aggregates (a set of strings)."""
+        return {agg.metadata[key] for agg in self.aggregates
+                if key in (agg.metadata or {})}
 
     def __repr__(self):
         return (f'<HostState {self.host}/{self.nodename} in cell '
@@ -118,11 +174,25 @@ class HostManager:
     def _nodes_and_services(cctxt, uuids):
         nodes = objects.ComputeNodeList.get_all_by_uuids(cctxt, uuids)
         services = {}
+        instances = {}
         if nodes:
             for svc in objects.ServiceList.get_by_binary(cctxt,
                                                          'nova-compute'):
                 services[svc.host] = svc
-        return list(nodes), services
+            for inst in objects.InstanceList.get_by_filters(
+                    cctxt, {'host': sorted({n.host for n in nodes}),
+                            'deleted': False}, sort_key='id',
+                    sort_dir='asc'):
+                instances.setdefault(inst.host, []).append(inst)
+        return list(nodes), services, instances
+
+    @staticmethod
+    def _aggregates_by_host(ctxt):
+        by_host = {}
+        for agg in objects.AggregateList.get_all(ctxt):
+            for host in agg.hosts or []:
+                by_host.setdefault(host, []).append(agg)
+        return by_host
 
     def get_host_states(self, ctxt, allocation_requests, summaries):
         """(host states, uuids of providers no cell knows as a node,
@@ -136,6 +206,7 @@ class HostManager:
         results = nova_context.scatter_gather_cells(
             ctxt, self._cells(ctxt), self._nodes_and_services, wanted)
         zones = availability_zones(ctxt)
+        aggregates = self._aggregates_by_host(ctxt)
         states = {}
         failed = []
         for cell_uuid, result in results.items():
@@ -147,7 +218,7 @@ class HostManager:
                             nova_context.did_not_respond_sentinel
                             else result)
                 continue
-            nodes, services = result
+            nodes, services, instances = result
             for node in nodes:
                 service = services.get(node.host)
                 state = HostState(
@@ -161,6 +232,11 @@ class HostManager:
                     rc: {'capacity': v.get('capacity', 0),
                          'used': v.get('used', 0)}
                     for rc, v in summary.get('resources', {}).items()}
+                state.traits = set(summary.get('traits') or ())
+                state.aggregates = aggregates.get(node.host, [])
+                state.set_instances([
+                    inst for inst in instances.get(node.host, [])
+                    if inst.node in (None, node.hypervisor_hostname)])
                 states[node.uuid] = state
         for root, areq in zip(roots, allocation_requests):
             if root in states:

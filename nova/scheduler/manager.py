@@ -19,7 +19,14 @@ from oslo_service import periodic_task
 import nova.conf
 from nova import exception, manager, objects
 from nova.i18n import _
-from nova.scheduler import filters, host_discovery, host_manager, utils, weights
+from nova.scheduler import (
+    filters,
+    host_discovery,
+    host_manager,
+    request_filter,
+    utils,
+    weights,
+)
 from nova.scheduler.client import report
 from nova.scheduler.filters import request_hosts
 
@@ -39,7 +46,7 @@ def _some_hosts(hosts, shown=5):
 class SchedulerManager(manager.Manager):
     """The ``scheduler`` topic's endpoint."""
 
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
     service_name = 'scheduler'
 
     def __init__(self, host=None, *args, **kwargs):
@@ -80,13 +87,22 @@ class SchedulerManager(manager.Manager):
     @messaging.expected_exceptions(exception.NoValidHost,
                                    exception.PlacementAPIConnectFailure)
     def select_destinations(self, ctxt, spec_obj=None, instance_uuids=None,
-                            return_objects=True, return_alternates=True):
+                            return_objects=True, return_alternates=True,
+                            dry_run=False):
+        """``dry_run`` (1.1): choose as for real but claim nothing."""
         try:
-            host_lists = self._schedule(ctxt, spec_obj, instance_uuids,
-                                        return_alternates)
+            host_lists = self._schedule(
+                ctxt, spec_obj, None if dry_run else instance_uuids,
+                return_alternates,
+                num=len(instance_uuids) if dry_run and instance_uuids
+                else None)
         except exception.NoValidHost as exc:
-            LOG.info('No valid host for instances %(uuids)s: %(reason)s',
-                     {'uuids': instance_uuids, 'reason': exc.format_message()})
+            # The one log line of a failed request: the same words as
+            # the instance fault.
+            LOG.info('No valid host for %(what)s %(uuids)s: %(reason)s',
+                     {'what': 'dry run of' if dry_run else 'instances',
+                      'uuids': instance_uuids,
+                      'reason': exc.format_message()})
             raise
         except exception.PlacementAPIConnectFailure as exc:
             LOG.warning('Cannot schedule instances %(uuids)s: %(reason)s',
@@ -100,15 +116,37 @@ class SchedulerManager(manager.Manager):
 
     # -- the algorithm ----------------------------------------------------
 
+    def _no_candidates(self, ctxt, request):
+        """Why Placement proposed nothing, in one sentence."""
+        reason = _('No host has %s (Placement returned no candidates') % \
+            request.describe()
+        narrowed = (request.member_of or request.not_member_of or
+                    request.root_required or request.root_forbidden)
+        if narrowed:
+            loose = request_filter.relaxed(request)
+            try:
+                others, _s = \
+                    self.reportclient.get_allocation_candidates_for(
+                        ctxt, loose)
+            except Exception:   # the explanation is a bonus
+                LOG.debug('Could not ask Placement without the pre-filters',
+                          exc_info=True)
+                others = []
+            hosts = {next(iter(a['allocations'])) for a in others}
+            if len(hosts) == 1:
+                reason += _('; 1 host that is disabled or outside these '
+                            'limits has room')
+            elif hosts:
+                reason += _('; %d hosts that are disabled or outside '
+                            'these limits have room') % len(hosts)
+        return reason + ').'
+
     def _candidates(self, ctxt, spec, request):
-        alloc_reqs, summaries = self.reportclient.get_allocation_candidates(
-            ctxt, request.resources, required_traits=request.required_traits,
-            forbidden_traits=request.forbidden_traits,
-            limit=CONF.scheduler.max_placement_results)
+        alloc_reqs, summaries = \
+            self.reportclient.get_allocation_candidates_for(ctxt, request)
         if not alloc_reqs:
-            raise exception.NoValidHost(reason=_(
-                'No host has %s (Placement returned no candidates).')
-                % request.describe())
+            raise exception.NoValidHost(
+                reason=self._no_candidates(ctxt, request))
         hosts, missing, failed_cells = self.host_manager.get_host_states(
             ctxt, alloc_reqs, summaries)
         if not hosts:
@@ -163,11 +201,12 @@ class SchedulerManager(manager.Manager):
                     host, host.allocation_requests[0]))
         return alternates
 
-    def _schedule(self, ctxt, spec, instance_uuids, return_alternates):
-        request = utils.resources_from_request_spec(spec)
+    def _schedule(self, ctxt, spec, instance_uuids, return_alternates,
+                  num=None):
+        request = request_filter.build_request(ctxt, spec)
         hosts = self._candidates(ctxt, spec, request)
-        num = (len(instance_uuids) if instance_uuids
-               else utils.spec_field(spec, 'num_instances', 1) or 1)
+        num = num or (len(instance_uuids) if instance_uuids
+                      else utils.spec_field(spec, 'num_instances', 1) or 1)
         host_lists = []
         claimed = []
         try:
@@ -176,7 +215,7 @@ class SchedulerManager(manager.Manager):
                 ordered = self._order(hosts, spec)
                 selected = areq = None
                 for host in ordered:
-                    if not host.fits(request.resources):
+                    if not host.fits(request.total_resources()):
                         continue    # full with this request's instances
                     areq = (self._claim_on(ctxt, spec, host, uuid) if uuid
                             else host.allocation_requests[0])
@@ -196,7 +235,7 @@ class SchedulerManager(manager.Manager):
                             'hosts': _some_hosts(ordered)})
                 if uuid:
                     claimed.append(uuid)
-                selected.consume(request.resources)
+                selected.consume(request.total_resources())
                 host_list = [self._selection(selected, areq)]
                 if return_alternates:
                     host_list += self._alternates(selected, ordered)

@@ -29,6 +29,7 @@ TRAIT_VERSION = '1.6'
 CANDIDATES_VERSION = '1.36'      # forbidden traits, limit, mappings
 ALLOCATION_VERSION = '1.36'      # consumer generations, mappings
 DELETE_INVENTORY_VERSION = '1.5'
+AGGREGATE_VERSION = '1.19'      # aggregates carry the generation
 
 # Times a write is retried when another writer changed the provider or
 # the consumer (HTTP 409 placement.concurrent_update) in between.
@@ -379,6 +380,34 @@ class SchedulerReportClient:
             raise self._unexpected(_('set the traits of %s') % rp_uuid, resp)
         raise exception.ResourceProviderGenerationConflict(uuid=rp_uuid)
 
+    def get_provider_traits(self, ctxt, rp_uuid):
+        """The provider's traits as Placement has them now (a set)."""
+        resp = self.get(ctxt, f'/resource_providers/{rp_uuid}/traits',
+                        TRAIT_VERSION)
+        if resp.status_code == 404:
+            raise exception.ResourceProviderNotFound(uuid=rp_uuid)
+        if resp.status_code != 200:
+            raise self._unexpected(_('show the traits of %s') % rp_uuid,
+                                   resp)
+        data = resp.json()
+        traits = set(data['traits'])
+        with self._lock:
+            entry = self._providers.setdefault(
+                rp_uuid, {'name': None, 'inventories': None})
+            entry['generation'] = data['resource_provider_generation']
+            entry['traits'] = traits
+        return set(traits)
+
+    def update_provider_traits(self, ctxt, rp_uuid, wanted, owned):
+        """Make the traits for which ``owned(trait)`` is true exactly
+        ``wanted``, keeping the others (an operator's CUSTOM_ traits).
+        Returns whether Placement was changed."""
+        current = self.get_provider_traits(ctxt, rp_uuid)
+        new = {t for t in current if not owned(t)} | set(wanted)
+        if new == current:
+            return False
+        return self.set_traits_for_provider(ctxt, rp_uuid, new)
+
     # -- allocation candidates -------------------------------------------
 
     def get_allocation_candidates(self, ctxt, resources, required_traits=None,
@@ -407,6 +436,21 @@ class SchedulerReportClient:
         if resp.status_code == 400:
             # A bad resource class or trait name from a flavor's extra
             # specs: no host can satisfy it.
+            raise exception.NoValidHost(reason=_(
+                'Placement refused the request: %s') % _error_detail(resp))
+        raise self._unexpected(_('list allocation candidates'), resp)
+
+    def get_allocation_candidates_for(self, ctxt, request):
+        """(allocation_requests, provider_summaries) for a
+        :class:`nova.scheduler.resource_request.ResourceRequest` (request
+        groups, member_of, root_required...), at the microversion its
+        query needs."""
+        resp = self._request(ctxt, 'GET', '/allocation_candidates',
+                             request.microversion, params=request.query())
+        if resp.status_code == 200:
+            data = resp.json()
+            return data['allocation_requests'], data['provider_summaries']
+        if resp.status_code == 400:
             raise exception.NoValidHost(reason=_(
                 'Placement refused the request: %s') % _error_detail(resp))
         raise self._unexpected(_('list allocation candidates'), resp)
@@ -558,3 +602,78 @@ class SchedulerReportClient:
         if resp.status_code != 200:
             raise self._unexpected(_('show the usages of %s') % rp_uuid, resp)
         return resp.json()['usages']
+
+    # -- aggregates -------------------------------------------------------
+
+    def change_provider_aggregates(self, ctxt, rp_uuid, add=(), remove=()):
+        """Add and remove aggregate uuids of a provider (host aggregates
+        mirrored from the API DB); retries on generation conflict.
+        Returns the provider's aggregates after the change."""
+        url = f'/resource_providers/{rp_uuid}/aggregates'
+        for attempt in range(GENERATION_CONFLICT_RETRIES + 1):
+            resp = self.get(ctxt, url, AGGREGATE_VERSION)
+            if resp.status_code == 404:
+                raise exception.ResourceProviderNotFound(uuid=rp_uuid)
+            if resp.status_code != 200:
+                raise self._unexpected(
+                    _('show the aggregates of %s') % rp_uuid, resp)
+            data = resp.json()
+            current = set(data['aggregates'])
+            wanted = (current | set(add)) - set(remove)
+            if wanted == current:
+                return sorted(current)
+            resp = self.put(ctxt, url, {
+                'aggregates': sorted(wanted),
+                'resource_provider_generation':
+                    data['resource_provider_generation']},
+                AGGREGATE_VERSION)
+            if resp.status_code == 200:
+                self._set_generation(
+                    rp_uuid, resp.json()['resource_provider_generation'])
+                return sorted(wanted)
+            if resp.status_code == 409 and _error_code(resp) == \
+                    CONCURRENT_UPDATE:
+                LOG.debug('Generation conflict on provider %s, attempt %d',
+                          rp_uuid, attempt + 1)
+                continue
+            raise self._unexpected(
+                _('set the aggregates of %s') % rp_uuid, resp)
+        raise exception.ResourceProviderGenerationConflict(uuid=rp_uuid)
+
+    # -- moves (resize, migrate) -----------------------------------------
+
+    def move_allocations(self, ctxt, source_consumer_uuid,
+                         target_consumer_uuid):
+        """Give all allocations of the source consumer to the target (in
+        one POST /allocations, so nothing is double-counted or lost); the
+        target's own allocations are replaced. False when the source had
+        none. Retries on consumer generation conflicts."""
+        for attempt in range(GENERATION_CONFLICT_RETRIES + 1):
+            allocs, src_gen, project_id, user_id = self._get_consumer(
+                ctxt, source_consumer_uuid)
+            if not allocs:
+                return False
+            _t, tgt_gen, _p, _u = self._get_consumer(
+                ctxt, target_consumer_uuid)
+            body = {
+                source_consumer_uuid: {
+                    'allocations': {}, 'consumer_generation': src_gen,
+                    'project_id': project_id, 'user_id': user_id},
+                target_consumer_uuid: {
+                    'allocations': {rp: {'resources': a['resources']}
+                                    for rp, a in allocs.items()},
+                    'consumer_generation': tgt_gen,
+                    'project_id': project_id, 'user_id': user_id},
+            }
+            resp = self.post(ctxt, '/allocations', body, ALLOCATION_VERSION)
+            if resp.status_code == 204:
+                return True
+            if resp.status_code == 409 and _error_code(resp) == \
+                    CONCURRENT_UPDATE:
+                continue
+            raise exception.AllocationUpdateFailed(
+                consumer_uuid=target_consumer_uuid,
+                error=_error_detail(resp))
+        raise exception.AllocationUpdateFailed(
+            consumer_uuid=target_consumer_uuid,
+            error=_('it kept changing (generation conflicts)'))

@@ -36,13 +36,34 @@ class BaseHostFilter:
 def all_filters():
     """{class name: class} of the filters this package provides."""
     from nova.scheduler.filters import (
+        aggregate_image_properties_isolation,
+        aggregate_instance_extra_specs,
+        aggregate_multitenancy_isolation,
         availability_zone_filter,
+        compute_capabilities_filter,
         compute_filter,
+        different_host_filter,
+        image_props_filter,
+        io_ops_filter,
+        num_instances_filter,
         request_hosts,
+        same_host_filter,
+        simple_cidr_affinity_filter,
     )
     return {cls.__name__: cls for cls in (
         compute_filter.ComputeFilter,
         availability_zone_filter.AvailabilityZoneFilter,
+        compute_capabilities_filter.ComputeCapabilitiesFilter,
+        image_props_filter.ImagePropertiesFilter,
+        same_host_filter.SameHostFilter,
+        different_host_filter.DifferentHostFilter,
+        simple_cidr_affinity_filter.SimpleCIDRAffinityFilter,
+        aggregate_instance_extra_specs.AggregateInstanceExtraSpecsFilter,
+        aggregate_multitenancy_isolation.AggregateMultiTenancyIsolation,
+        aggregate_image_properties_isolation
+        .AggregateImagePropertiesIsolation,
+        io_ops_filter.IoOpsFilter,
+        num_instances_filter.NumInstancesFilter,
         request_hosts.IgnoreHostsFilter,
         request_hosts.ForceHostsFilter,
         request_hosts.RetryFilter,

@@ -2,21 +2,46 @@
 
 Each :class:`BaseWeigher` gives every host a raw value; values are
 normalized to [0, 1] over the candidate hosts, multiplied by the weigher's
-multiplier and summed.
+multiplier and summed. The multiplier is ``[filter_scheduler]
+<option>``, or for a host in an aggregate whose metadata has
+``<option>`` (e.g. ``ram_weight_multiplier``) that value (the smallest,
+if several of its aggregates set it).
 """
 
+from oslo_log import log as logging
+
+import nova.conf
 from nova import exception
 from nova.i18n import _
 
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
 
 class BaseWeigher:
-    """Subclasses implement :meth:`weigh` and :meth:`multiplier`."""
+    """Subclasses set :attr:`option` and implement :meth:`weigh`."""
+
+    # The [filter_scheduler] option and aggregate metadata key of the
+    # multiplier, e.g. 'ram_weight_multiplier'.
+    option = None
 
     def weigh(self, host_state, spec):
         raise NotImplementedError()
 
-    def multiplier(self):
-        return 1.0
+    def multiplier(self, host_state=None):
+        configured = getattr(CONF.filter_scheduler, self.option)
+        if host_state is None:
+            return configured
+        values = []
+        for value in host_state.aggregate_metadata(self.option):
+            try:
+                values.append(float(value))
+            except ValueError:
+                LOG.warning('Aggregate metadata %s=%r of host %s is not a '
+                            'number; using [filter_scheduler] %s',
+                            self.option, value, host_state.host,
+                            self.option)
+        return min(values) if values else configured
 
 
 class WeighedHost:
@@ -41,15 +66,27 @@ def weigh_hosts(weighers, hosts, spec):
     if hosts:
         for weigher in weighers:
             normalized = _normalize([weigher.weigh(h, spec) for h in hosts])
-            mult = weigher.multiplier()
-            totals = [t + mult * n for t, n in zip(totals, normalized)]
+            totals = [t + weigher.multiplier(h) * n
+                      for t, n, h in zip(totals, normalized, hosts)]
     weighed = [WeighedHost(h, w) for h, w in zip(hosts, totals)]
     return sorted(weighed, key=lambda wh: -wh.weight)
 
 
 def all_weighers():
-    from nova.scheduler.weights import ram
-    return {cls.__name__: cls for cls in (ram.RAMWeigher,)}
+    from nova.scheduler.weights import (
+        build_failure,
+        cpu,
+        disk,
+        hypervisor_version,
+        io_ops,
+        num_instances,
+        ram,
+    )
+    return {cls.__name__: cls for cls in (
+        ram.RAMWeigher, cpu.CPUWeigher, disk.DiskWeigher,
+        io_ops.IoOpsWeigher, num_instances.NumInstancesWeigher,
+        build_failure.BuildFailureWeigher,
+        hypervisor_version.HypervisorVersionWeigher)}
 
 
 def load_weighers(names):

@@ -65,3 +65,20 @@ def _scheduler_server(rpc_bus):
 def scheduler_service(cells, _scheduler_server):
     """A SchedulerManager served on topic scheduler over fake://."""
     return _scheduler_server
+
+
+@pytest.fixture
+def override():
+    """override(name, value, group): a config override undone after the
+    test."""
+    import nova.conf
+    conf = nova.conf.CONF
+    done = []
+
+    def _set(name, value, group):
+        conf.set_override(name, value, group=group)
+        done.append((name, group))
+
+    yield _set
+    for name, group in done:
+        conf.clear_override(name, group=group)
