@@ -50,4 +50,13 @@ run_pytest() {
 run_pytest unit -n "$WORKERS" nova/tests/unit || status=1
 run_pytest functional -n "$WORKERS" --dist loadfile nova/tests/functional || status=1
 run_pytest integration nova/tests/integration || status=1
+# A small bench of each layout so that tools/bench cannot rot; times are
+# not judged, only that it runs to its report.
+for layout in all-in-one daemons; do
+    echo "== bench $layout (small)" >&2
+    bench_out=$(mktemp -d)
+    tools/bench --layout "$layout" --hosts 2 --servers 4 --concurrency 2 \
+        --list-sizes 6 --list-repeat 2 --actions 2 --idle 0.5 --out "$bench_out" >&2 || status=1
+    rm -rf "$bench_out"
+done
 exit $status
