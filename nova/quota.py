@@ -181,3 +181,41 @@ def update_limits(ctxt, project_id, limits, user_id=None, force=False):
         objects.Quotas.set_user_limits(ctxt, project_id, user_id, limits)
     else:
         objects.Quotas.set_project_limits(ctxt, project_id, limits)
+
+
+class ServerGroupQuotaExceeded(exception.OverQuota):
+    msg_fmt = _('Quota exceeded, too many server groups: %(used)s of '
+                '%(allowed)s are used.')
+
+
+class ServerGroupMembersQuotaExceeded(exception.OverQuota):
+    msg_fmt = _('Quota exceeded, too many servers in server group '
+                '%(group_uuid)s: %(used)s of %(allowed)s are used, '
+                '%(req)s more requested.')
+
+
+def check_server_groups(ctxt, project_id, user_id):
+    """Raise ServerGroupQuotaExceeded unless the project and the user
+    may create one more server group."""
+    for scope_user in (None, user_id):
+        limit = project_limits(ctxt, project_id, scope_user)['server_groups']
+        if limit < 0:
+            continue
+        used = objects.Quotas.count_server_groups(ctxt, project_id,
+                                                  scope_user)
+        if used + 1 > limit:
+            raise ServerGroupQuotaExceeded(used=used, allowed=limit)
+
+
+def check_server_group_members(ctxt, group, count):
+    """Raise ServerGroupMembersQuotaExceeded unless the requesting user
+    may add ``count`` servers to ``group``."""
+    limit = project_limits(ctxt, ctxt.project_id,
+                           ctxt.user_id)['server_group_members']
+    if limit < 0:
+        return
+    used = objects.InstanceGroup.count_members_by_user(
+        ctxt, group.uuid, ctxt.user_id)
+    if used + count > limit:
+        raise ServerGroupMembersQuotaExceeded(
+            group_uuid=group.uuid, used=used, allowed=limit, req=count)

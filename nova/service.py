@@ -142,7 +142,8 @@ class Service:
             except Exception:
                 LOG.exception('Periodic tasks of %s failed', self.binary)
                 idle = 10
-            self._stop.wait(max(1, min(idle or 60, 60)))
+            # idle: seconds until the next task is due (0: due now).
+            self._stop.wait(max(1, min(60 if idle is None else idle, 60)))
 
     def stop(self, graceful=True):
         """Stop taking messages; with ``graceful`` let in-flight ones finish."""

@@ -18,7 +18,16 @@ from oslo_utils import timeutils, uuidutils
 import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
-from nova.compute import api_actions, api_metadata, power_state, task_states, vm_states
+from nova.compute import (
+    api_actions,
+    api_lifecycle,
+    api_metadata,
+    api_moves,
+    power_state,
+    server_group,
+    task_states,
+    vm_states,
+)
 from nova.image import glance
 
 CONF = nova.conf.CONF
@@ -119,7 +128,8 @@ class _Ordering:
         return tuple(values)
 
 
-class API(api_actions.ActionsMixin, api_metadata.MetadataMixin):
+class API(api_actions.ActionsMixin, api_moves.MovesMixin,
+          api_lifecycle.LifecycleMixin, api_metadata.MetadataMixin):
     """The compute API; one per nova-api process. Server actions and
     metadata/tags live in the mixins' modules."""
 
@@ -337,6 +347,7 @@ class API(api_actions.ActionsMixin, api_metadata.MetadataMixin):
             context, instances, flavor, image, availability_zone,
             scheduler_hints, requested_networks, tags)
         try:
+            server_group.add_members(context, scheduler_hints, request_specs)
             self.compute_task_api.schedule_and_build_instances(
                 context, build_requests=build_requests,
                 request_specs=request_specs, image=image,
@@ -536,8 +547,10 @@ class API(api_actions.ActionsMixin, api_metadata.MetadataMixin):
 
     # Delete ----------------------------------------------------------------
 
-    def delete(self, context, instance):
-        """Delete a server by the path its state calls for."""
+    def delete(self, context, instance, force=False):
+        """Delete a server by the path its state calls for; with
+        ``[DEFAULT] reclaim_instance_interval`` set (and not ``force``)
+        a server on a working host is soft-deleted."""
         if instance.locked and not context.is_admin:
             raise InstanceLocked(instance_uuid=instance.uuid)
         if not instance.obj_attr_is_set('id'):
@@ -547,6 +560,10 @@ class API(api_actions.ActionsMixin, api_metadata.MetadataMixin):
         cell = self.cell_of(context, instance.uuid)
         with nova_context.target_cell(context, cell) as cctxt:
             instance._context = cctxt
+            if not force and cell is not None and not cell.is_cell0() and \
+                    self._soft_delete_applies(cctxt, instance):
+                self.soft_delete(context, instance)
+                return
             self._record_action(cctxt, instance.uuid)
             if (cell is None or cell.is_cell0() or not instance.host or
                     not self._compute_is_up(cctxt, instance.host)):
@@ -616,6 +633,9 @@ class API(api_actions.ActionsMixin, api_metadata.MetadataMixin):
         try:
             self.placement.delete_allocation_for_instance(cctxt,
                                                           instance.uuid)
+            from nova.compute import resize
+            resize.drop_move_allocations(self.placement, cctxt,
+                                         instance.uuid)
         except Exception as exc:  # noqa: BLE001 - heal later
             LOG.warning('Could not remove the allocations of %s: %s',
                         instance.uuid, exc)

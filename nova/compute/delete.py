@@ -12,7 +12,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from nova import exception, notifications
-from nova.compute import power_state, task_states, vm_states
+from nova.compute import power_state, resize, task_states, vm_states
 from nova.compute import utils as compute_utils
 from nova.i18n import _
 
@@ -74,6 +74,7 @@ def _forget(mgr, ctxt, instance):
     """Remove the allocations and local usage of a deleted instance."""
     try:
         mgr.reportclient.delete_allocation_for_instance(ctxt, instance.uuid)
+        resize.drop_move_allocations(mgr.reportclient, ctxt, instance.uuid)
     except Exception:
         LOG.exception('Could not remove the allocations of deleted '
                       'instance %s; they stay in Placement until removed',

@@ -4,6 +4,10 @@ The manager is the RPC endpoint and the owner of the shared parts (virt
 driver, resource tracker, network and image clients, report client);
 each workflow lives in its own module: :mod:`nova.compute.build`,
 :mod:`nova.compute.delete`, :mod:`nova.compute.recovery`,
+:mod:`nova.compute.resize` (resize, cold migration, confirm, revert),
+:mod:`nova.compute.rebuild`, :mod:`nova.compute.shelve`,
+:mod:`nova.compute.snapshot`, :mod:`nova.compute.rescue`,
+:mod:`nova.compute.soft_delete`,
 :mod:`nova.compute.power` (actions that keep the instance on this host)
 and :mod:`nova.compute.power_sync`.
 """
@@ -19,7 +23,20 @@ from oslo_service import periodic_task
 
 import nova.conf
 from nova import manager, network, utils
-from nova.compute import build, delete, power, power_sync, recovery, resource_tracker
+from nova.compute import (
+    build,
+    delete,
+    power,
+    power_sync,
+    rebuild,
+    recovery,
+    rescue,
+    resize,
+    resource_tracker,
+    shelve,
+    snapshot,
+    soft_delete,
+)
 from nova.objects import base as objects_base
 from nova.virt import driver as virt_driver
 
@@ -50,6 +67,9 @@ class ComputeManager(manager.Manager):
         self.service_ref = None
         self._last_resource_update = 0.0
         self._last_power_sync = time.monotonic()
+        self._last_resize_poll = 0.0
+        self._last_shelved_poll = time.monotonic()
+        self._last_reclaim = 0.0
         workers = CONF.max_concurrent_builds or _UNLIMITED_BUILDS
         self._build_executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix=f'build-{self.host}')
@@ -78,6 +98,14 @@ class ComputeManager(manager.Manager):
             from nova.conductor import rpcapi as conductor_rpcapi
             self._compute_task_api = conductor_rpcapi.ComputeTaskAPI()
         return self._compute_task_api
+
+    @property
+    def compute_rpcapi(self):
+        """Casts to other computes (the next step of a move)."""
+        if getattr(self, '_compute_rpcapi', None) is None:
+            from nova.compute import rpcapi as compute_rpcapi
+            self._compute_rpcapi = compute_rpcapi.ComputeAPI()
+        return self._compute_rpcapi
 
     def instance_lock(self, instance_uuid):
         """Serializes the operations of one instance on this host."""
@@ -146,6 +174,40 @@ class ComputeManager(manager.Manager):
             return
         self._last_power_sync = time.monotonic()
         self.sync_power_states(context)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _poll_unconfirmed_resizes(self, context):
+        """Confirm resizes older than ``resize_confirm_window``."""
+        if CONF.resize_confirm_window <= 0:
+            return
+        if time.monotonic() - self._last_resize_poll < \
+                min(CONF.resize_confirm_window, 60):
+            return
+        self._last_resize_poll = time.monotonic()
+        resize.confirm_expired_resizes(self, context)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _poll_shelved_instances(self, context):
+        """Offload servers shelved longer than ``shelved_offload_time``."""
+        interval = CONF.shelved_poll_interval
+        if interval <= 0 or CONF.shelved_offload_time <= 0:
+            return
+        if time.monotonic() - self._last_shelved_poll < interval:
+            return
+        self._last_shelved_poll = time.monotonic()
+        shelve.offload_expired(self, context)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _reclaim_queued_deletes(self, context):
+        """Delete soft-deleted servers older than
+        ``reclaim_instance_interval``."""
+        interval = CONF.reclaim_instance_interval
+        if interval <= 0:
+            return
+        if time.monotonic() - self._last_reclaim < min(interval, 60):
+            return
+        self._last_reclaim = time.monotonic()
+        soft_delete.reclaim_expired(self, context)
 
     def sync_power_states(self, context):
         """One power state sync pass now; how many instances changed."""
@@ -225,3 +287,65 @@ class ComputeManager(manager.Manager):
     def get_console_output(self, context, instance, tail_length=None):
         return power.get_console_output(self, context, instance,
                                         tail_length)
+
+    def get_diagnostics(self, context, instance):
+        # NotImplementedError crosses RPC as itself: the API answers 501.
+        return self.driver.get_diagnostics(instance)
+
+    # Moves (nova.compute.resize).
+
+    def prep_resize(self, context, instance, flavor, migration, node=None):
+        resize.prep_resize(self, context, instance, flavor, migration, node)
+
+    def resize_instance(self, context, instance, flavor, migration):
+        resize.resize_instance(self, context, instance, flavor, migration)
+
+    def finish_resize(self, context, instance, migration, disk_info=None):
+        resize.finish_resize(self, context, instance, migration, disk_info)
+
+    def confirm_resize(self, context, instance, migration):
+        resize.confirm_resize(self, context, instance, migration)
+
+    def revert_resize(self, context, instance, migration):
+        resize.revert_resize(self, context, instance, migration)
+
+    def finish_revert_resize(self, context, instance, migration):
+        resize.finish_revert_resize(self, context, instance, migration)
+
+    # One module each: rebuild, shelve, snapshot, rescue, soft_delete.
+
+    def rebuild_instance(self, context, instance, image_ref,
+                         admin_password=None, preserve_ephemeral=False):
+        rebuild.rebuild(self, context, instance, image_ref,
+                          admin_password, preserve_ephemeral)
+
+    def shelve_instance(self, context, instance, image_id):
+        shelve.shelve(self, context, instance, image_id)
+
+    def shelve_offload_instance(self, context, instance):
+        shelve.shelve_offload(self, context, instance)
+
+    def unshelve_instance(self, context, instance, node=None):
+        shelve.unshelve(self, context, instance, node)
+
+    def snapshot_instance(self, context, instance, image_id):
+        snapshot.snapshot(self, context, instance, image_id)
+
+    def backup_instance(self, context, instance, image_id, backup_type,
+                        rotation):
+        snapshot.backup(self, context, instance, image_id, backup_type,
+                         rotation)
+
+    def rescue_instance(self, context, instance, rescue_password,
+                        rescue_image_ref=None):
+        rescue.rescue(self, context, instance, rescue_password,
+                         rescue_image_ref)
+
+    def unrescue_instance(self, context, instance):
+        rescue.unrescue(self, context, instance)
+
+    def soft_delete_instance(self, context, instance):
+        soft_delete.soft_delete(self, context, instance)
+
+    def restore_instance(self, context, instance):
+        soft_delete.restore(self, context, instance)

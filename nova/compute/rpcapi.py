@@ -5,8 +5,13 @@ Version history:
 * 1.0 - build_and_run_instance, terminate_instance; reboot_instance,
   stop_instance, start_instance, pause_instance, unpause_instance,
   suspend_instance, resume_instance, set_admin_password (call),
-  get_console_output (call), trigger_crash_dump (nothing released yet,
-  so the lifecycle actions joined 1.0)
+  get_console_output (call), trigger_crash_dump; moves: prep_resize,
+  resize_instance, finish_resize, confirm_resize, revert_resize,
+  finish_revert_resize; rebuild_instance; shelve_instance,
+  shelve_offload_instance, unshelve_instance; snapshot_instance,
+  backup_instance; rescue_instance, unrescue_instance;
+  soft_delete_instance, restore_instance (nothing released yet, so the
+  lifecycle actions joined 1.0)
 """
 
 import oslo_messaging as messaging
@@ -99,3 +104,85 @@ class ComputeAPI:
         cctxt = self._prepare(ctxt, instance.host)
         return cctxt.call(ctxt, 'get_console_output', instance=instance,
                           tail_length=tail_length)
+
+    def get_diagnostics(self, ctxt, instance):
+        cctxt = self._prepare(ctxt, instance.host)
+        return cctxt.call(ctxt, 'get_diagnostics', instance=instance)
+
+    # Moves (nova.compute.resize). Each cast goes to the host that does
+    # the next step: destination, source, destination.
+
+    def prep_resize(self, ctxt, instance, flavor, migration, host, node):
+        cctxt = self._prepare(ctxt, host)
+        cctxt.cast(ctxt, 'prep_resize', instance=instance, flavor=flavor,
+                   migration=migration, node=node)
+
+    def resize_instance(self, ctxt, instance, flavor, migration):
+        cctxt = self._prepare(ctxt, migration.source_compute)
+        cctxt.cast(ctxt, 'resize_instance', instance=instance,
+                   flavor=flavor, migration=migration)
+
+    def finish_resize(self, ctxt, instance, migration, disk_info):
+        cctxt = self._prepare(ctxt, migration.dest_compute)
+        cctxt.cast(ctxt, 'finish_resize', instance=instance,
+                   migration=migration, disk_info=disk_info)
+
+    def confirm_resize(self, ctxt, instance, migration):
+        cctxt = self._prepare(ctxt, migration.source_compute)
+        cctxt.cast(ctxt, 'confirm_resize', instance=instance,
+                   migration=migration)
+
+    def revert_resize(self, ctxt, instance, migration):
+        cctxt = self._prepare(ctxt, migration.dest_compute)
+        cctxt.cast(ctxt, 'revert_resize', instance=instance,
+                   migration=migration)
+
+    def finish_revert_resize(self, ctxt, instance, migration):
+        cctxt = self._prepare(ctxt, migration.source_compute)
+        cctxt.cast(ctxt, 'finish_revert_resize', instance=instance,
+                   migration=migration)
+
+    # Actions on the instance's own host.
+
+    def rebuild_instance(self, ctxt, instance, image_ref, admin_password,
+                         preserve_ephemeral=False):
+        self._cast_to_host(ctxt, 'rebuild_instance', instance,
+                           image_ref=image_ref,
+                           admin_password=admin_password,
+                           preserve_ephemeral=preserve_ephemeral)
+
+    def shelve_instance(self, ctxt, instance, image_id):
+        self._cast_to_host(ctxt, 'shelve_instance', instance,
+                           image_id=image_id)
+
+    def shelve_offload_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'shelve_offload_instance', instance)
+
+    def unshelve_instance(self, ctxt, instance, host, node):
+        cctxt = self._prepare(ctxt, host)
+        cctxt.cast(ctxt, 'unshelve_instance', instance=instance, node=node)
+
+    def snapshot_instance(self, ctxt, instance, image_id):
+        self._cast_to_host(ctxt, 'snapshot_instance', instance,
+                           image_id=image_id)
+
+    def backup_instance(self, ctxt, instance, image_id, backup_type,
+                        rotation):
+        self._cast_to_host(ctxt, 'backup_instance', instance,
+                           image_id=image_id, backup_type=backup_type,
+                           rotation=rotation)
+
+    def rescue_instance(self, ctxt, instance, rescue_password,
+                        rescue_image_ref=None):
+        self._cast_to_host(ctxt, 'rescue_instance', instance,
+                           rescue_password=rescue_password,
+                           rescue_image_ref=rescue_image_ref)
+
+    def unrescue_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'unrescue_instance', instance)
+
+    def soft_delete_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'soft_delete_instance', instance)
+
+    def restore_instance(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'restore_instance', instance)

@@ -5,7 +5,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova import exception, manager
-from nova.conductor.tasks import build, reschedule
+from nova.conductor.tasks import build, migrate, reschedule, unshelve
 from nova.objects import base as objects_base
 
 LOG = logging.getLogger(__name__)
@@ -88,6 +88,8 @@ class ComputeTaskManager:
     def __init__(self):
         self.builder = build.BuildTask()
         self.rescheduler = reschedule.RescheduleTask()
+        self.migrator = migrate.MigrateTask()
+        self.unshelver = unshelve.UnshelveTask()
 
     def schedule_and_build_instances(self, context, build_requests,
                                      request_specs, image, admin_password,
@@ -107,6 +109,14 @@ class ComputeTaskManager:
             injected_files, requested_networks, security_groups,
             block_device_mapping, request_spec=request_spec,
             host_lists=host_lists)
+
+
+    def migrate_server(self, context, instance, flavor, migration_type):
+        self.migrator.migrate_server(context, instance, flavor,
+                                     migration_type)
+
+    def unshelve_instance(self, context, instance):
+        self.unshelver.unshelve_instance(context, instance)
 
 
 class ConductorManager(manager.Manager):

@@ -9,7 +9,8 @@ Version history:
 
 * 1.0 - object_class_action_versions, object_action,
   object_backport_versions; compute_task: schedule_and_build_instances,
-  build_instances
+  build_instances, migrate_server (resize / cold migration),
+  unshelve_instance (nothing released yet, so they joined 1.0)
 """
 
 import oslo_messaging as messaging
@@ -93,3 +94,15 @@ class ComputeTaskAPI:
                    security_groups=security_groups,
                    block_device_mapping=block_device_mapping,
                    request_spec=request_spec, host_lists=host_lists)
+
+    def migrate_server(self, context, instance, flavor, migration_type):
+        """Move ``instance`` to a host the scheduler picks, with
+        ``flavor`` (its own for a cold migration)."""
+        cctxt = self.client.prepare(version='1.0')
+        cctxt.cast(context, 'migrate_server', instance=instance,
+                   flavor=flavor, migration_type=migration_type)
+
+    def unshelve_instance(self, context, instance):
+        """Schedule a shelved-offloaded instance and spawn it there."""
+        cctxt = self.client.prepare(version='1.0')
+        cctxt.cast(context, 'unshelve_instance', instance=instance)

@@ -37,6 +37,22 @@ default_opts = [
     cfg.IntOpt('shutdown_timeout', default=60, min=0,
                help='Seconds a guest is given to shut down cleanly when a '
                     'server is stopped, before it is powered off.'),
+    cfg.BoolOpt('allow_resize_to_same_host', default=False,
+                help='Let the scheduler pick the server\'s own host as the '
+                     'destination of a resize or cold migration (useful '
+                     'with a single compute host).'),
+    cfg.IntOpt('resize_confirm_window', default=0, min=0,
+               help='Seconds after which a resized or migrated server '
+                    'waiting in VERIFY_RESIZE is confirmed automatically by '
+                    'its destination compute; 0 disables this.'),
+    cfg.IntOpt('shelved_offload_time', default=0, min=-1,
+               help='Seconds a shelved server keeps its host before it is '
+                    'offloaded (guest removed, resources freed); 0 '
+                    'offloads at once, -1 never.'),
+    cfg.IntOpt('shelved_poll_interval', default=3600,
+               help='Seconds between runs of the periodic task that '
+                    'offloads shelved servers older than '
+                    'shelved_offload_time; 0 or less disables it.'),
 ]
 
 compute_group_opts = [

@@ -174,6 +174,13 @@ class API:
             return self.get(ctxt, image['id'])
         return _from_glance(image)
 
+    def upload(self, ctxt, image_id, data):
+        """Upload ``data`` (bytes or a file object) to the existing
+        (queued) image ``image_id``; the image then becomes active."""
+        self._request('PUT', f'/v2/images/{image_id}/file',
+                      image_id=image_id, data=data,
+                      headers={'Content-Type': 'application/octet-stream'})
+
     def _delete_quietly(self, image_id):
         try:
             self._request('DELETE', f'/v2/images/{image_id}',

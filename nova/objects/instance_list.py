@@ -180,3 +180,21 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
                 result['user'] = count(session, I.project_id == project_id,
                                        I.user_id == user_id)
             return result
+
+    @base.remotable_classmethod
+    def get_active_by_window_joined(cls, context, begin, end=None,
+                                    project_id=None, expected_attrs=None):
+        """Instances, deleted ones too, that ran at some time between
+        ``begin`` and ``end``: launched before ``end`` and not ended
+        (terminated, or else deleted) before ``begin``; oldest first."""
+        ended = sa.func.coalesce(I.terminated_at, I.deleted_at)
+        where = [sa.or_(ended.is_(None), ended > _naive_time(begin))]
+        if end is not None:
+            where.append(I.launched_at < _naive_time(end))
+        if project_id is not None:
+            where.append(I.project_id == project_id)
+        with main_db.get_context_manager(context).reader.using(
+                context) as session:
+            rows = session.scalars(sa.select(I).where(*where).order_by(
+                I.created_at, I.uuid)).all()
+            return cls._make(context, session, rows, expected_attrs)

@@ -39,6 +39,10 @@ class RequestSpec(base.NovaObject):
             nullable=True),
         'is_bfv': fields.BooleanField(default=False),
         'retry_hosts': fields.ListOfStringsField(default=[]),
+        # The server group the instance was booted into (the ``group``
+        # hint); the scheduler enforces its policy.
+        'instance_group': fields.ObjectField('InstanceGroup', nullable=True,
+                                             default=None),
     }
 
     @classmethod

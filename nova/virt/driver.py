@@ -198,6 +198,16 @@ class ComputeDriver:
         """Restore the guest on the source after a reverted resize."""
         raise NotImplementedError()
 
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password):
+        """Boot the guest from ``image_meta`` (a rescue image) with its
+        own disk attached, so a user can repair it."""
+        raise NotImplementedError()
+
+    def unrescue(self, context, instance):
+        """Leave rescue: boot the guest from its own disk again."""
+        raise NotImplementedError()
+
     def live_migration(self, context, instance, dest, post_method,
                        recover_method, block_migration=False,
                        migrate_data=None):
@@ -207,6 +217,11 @@ class ComputeDriver:
 
     def get_console_output(self, context, instance):
         """The guest's console log as a string."""
+        raise NotImplementedError()
+
+    def get_diagnostics(self, instance):
+        """A free-form dict of the guest's counters (CPU time, memory,
+        disk and NIC traffic), as the Compute API shows before 2.48."""
         raise NotImplementedError()
 
     def set_admin_password(self, instance, new_pass):

@@ -9,6 +9,7 @@ keyed by host (or for every host).
 """
 
 import json
+import os
 import threading
 import time
 import typing
@@ -26,6 +27,19 @@ LOG = logging.getLogger(__name__)
 ANY_HOST = None
 
 
+def _fake_disk(disk_format, uuid):
+    """Bytes of an empty disk in ``disk_format`` (qcow2 or raw)."""
+    if disk_format != 'qcow2':
+        return f'fake disk of {uuid}\n'.encode()
+    import tempfile
+
+    from nova.peers import glance as glance_peer
+    with tempfile.TemporaryDirectory() as tmp:
+        path = glance_peer.make_qcow2(os.path.join(tmp, 'disk.qcow2'))
+        with open(path, 'rb') as f:
+            return f.read()
+
+
 class FakeGuest:
     def __init__(self, instance, state=power_state.RUNNING):
         self.uuid = instance.uuid
@@ -38,6 +52,7 @@ class FakeGuest:
                         f'fake guest {self.name} is up']
         self.admin_password = None
         self.crash_dumps = 0
+        self.rescued = False
 
     def log(self, line):
         self.console.append(line)
@@ -50,7 +65,20 @@ class FakeDriver(driver.ComputeDriver):
                         supports_pause=True, supports_suspend=True,
                         supports_snapshot=True,
                         supports_migrate_to_same_host=True,
-                        supports_resize=True)
+                        supports_resize=True,
+                        # Disk formats it "boots" (COMPUTE_IMAGE_TYPE_*).
+                        supports_image_type_raw=True,
+                        supports_image_type_qcow2=True,
+                        supports_image_type_ami=True,
+                        supports_image_type_ari=True,
+                        supports_image_type_aki=True,
+                        supports_image_type_iso=True)
+
+    # Per-host resources and traits that differ from the configuration,
+    # so that one process can hold a fleet of unlike hosts:
+    # {host: {'vcpus': n, 'memory_mb': n, 'local_gb': n,
+    #         'hypervisor_version': n, 'traits': [...]}}
+    _host_specs: typing.ClassVar[dict] = {}
 
     # Injected faults and delays shared by all fake hosts of the process:
     # {(host or ANY_HOST, operation): [exception, remaining count or None]}
@@ -80,6 +108,30 @@ class FakeDriver(driver.ComputeDriver):
         ``delay`` (a ``threading.Event``) is set."""
         with cls._registry_lock:
             cls._delays[(host, operation)] = delay
+
+    @classmethod
+    def set_host_resources(cls, host, **spec):
+        """Give ``host`` its own vcpus, memory_mb, local_gb,
+        hypervisor_version and/or traits (a list of trait names)."""
+        with cls._registry_lock:
+            cls._host_specs[host] = dict(spec)
+
+    @classmethod
+    def clear_host_resources(cls):
+        with cls._registry_lock:
+            cls._host_specs.clear()
+
+    def _spec(self, key, default):
+        with self._registry_lock:
+            return self._host_specs.get(self._host, {}).get(key, default)
+
+    def get_traits(self, nodename):
+        """Traits of the node: the image types it boots plus any given
+        by :meth:`set_host_resources`."""
+        traits = {'COMPUTE_IMAGE_TYPE_' + key[len('supports_image_type_'):]
+                  .upper() for key, value in self.capabilities.items()
+                  if key.startswith('supports_image_type_') and value}
+        return traits | set(self._spec('traits', ()))
 
     @classmethod
     def clear_faults(cls):
@@ -128,14 +180,14 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             guests = list(self._guests.values())
         return {
-            'vcpus': CONF.compute.fake_vcpus,
-            'memory_mb': CONF.compute.fake_memory_mb,
-            'local_gb': CONF.compute.fake_local_gb,
+            'vcpus': self._spec('vcpus', CONF.compute.fake_vcpus),
+            'memory_mb': self._spec('memory_mb', CONF.compute.fake_memory_mb),
+            'local_gb': self._spec('local_gb', CONF.compute.fake_local_gb),
             'vcpus_used': sum(g.vcpus for g in guests),
             'memory_mb_used': sum(g.memory_mb for g in guests),
             'local_gb_used': sum(g.disk_gb for g in guests),
             'hypervisor_type': 'fake',
-            'hypervisor_version': 1000,
+            'hypervisor_version': self._spec('hypervisor_version', 1000),
             'hypervisor_hostname': nodename,
             'cpu_info': json.dumps({'arch': 'x86_64', 'model': 'fake',
                                     'vendor': 'fake',
@@ -221,10 +273,27 @@ class FakeDriver(driver.ComputeDriver):
 
     def snapshot(self, context, instance, image_id, update_task_state):
         self._inject('snapshot')
-        self._guest(instance)
-        # Task states as the contract describes; no image data exists.
+        guest = self._guest(instance)
         update_task_state('image_pending_upload', 'image_snapshot')
         update_task_state('image_uploading', 'image_pending_upload')
+        # A small payload, uploaded for real so the image becomes active;
+        # Glance checks that it is in the image's disk format.
+        from nova.image import glance
+        api = glance.API()
+        api.upload(context, image_id, _fake_disk(
+            api.get(context, image_id).get('disk_format'), guest.uuid))
+        guest.log(f'snapshot uploaded to image {image_id}')
+
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password):
+        self._set_state('rescue', instance, power_state.RUNNING)
+        guest = self._guest(instance)
+        guest.rescued = True
+        guest.admin_password = rescue_password
+
+    def unrescue(self, context, instance):
+        self._set_state('unrescue', instance, power_state.RUNNING)
+        self._guest(instance).rescued = False
 
     def migrate_disk_and_power_off(self, context, instance, dest, flavor,
                                    network_info, block_device_info=None,
@@ -259,6 +328,19 @@ class FakeDriver(driver.ComputeDriver):
         self._inject('get_console_output')
         guest = self._guest(instance)
         return ''.join(line + '\n' for line in guest.console)
+
+    def get_diagnostics(self, instance):
+        self._inject('get_diagnostics')
+        guest = self._guest(instance)
+        # Made-up counters of the shape a KVM host reports.
+        return {'cpu0_time': 17300000000, 'memory': guest.memory_mb * 1024,
+                'memory-actual': guest.memory_mb * 1024,
+                'vda_read': 262144, 'vda_read_req': 112,
+                'vda_write': 5778432, 'vda_write_req': 488,
+                'vda_errors': -1, 'tap_rx': 2070139, 'tap_rx_packets': 26701,
+                'tap_rx_drop': 0, 'tap_rx_errors': 0, 'tap_tx': 140208,
+                'tap_tx_packets': 662, 'tap_tx_drop': 0, 'tap_tx_errors': 0,
+                'power_state': guest.state}
 
     def set_admin_password(self, instance, new_pass):
         self._inject('set_admin_password')

@@ -5,6 +5,7 @@ from oslo_utils import strutils, uuidutils
 from nova import exception, objects
 from nova.api import validation, wsgi
 from nova.api.openstack import common
+from nova.api.openstack.compute import flavor_access
 from nova.api.openstack.compute.schemas import flavors as schema
 from nova.api.openstack.compute.views import flavors as views
 
@@ -61,6 +62,7 @@ class FlavorsController:
     def show(self, req, id):
         req.context.can('os_compute_api:os-flavors')
         flavor = objects.Flavor.get_by_flavor_id(req.context, id)
+        flavor_access.check_visible(req.context, flavor)
         return {'flavor': views.detail(req, flavor)}
 
     @validation.schema(schema.create)

@@ -11,11 +11,13 @@ from nova.api import wsgi
 from nova.api.openstack import errors, faults
 from nova.api.openstack.compute import (
     admin_routes,
+    extension_routes,
     flavor_extra_specs,
     flavors,
     images,
     instance_actions,
     keypairs,
+    migrations,
     server_actions,
     server_metadata,
     server_tags,
@@ -37,6 +39,7 @@ def _routes():
         server_actions.ServerActionsController())
     metadata_ctl = wsgi.Resource(server_metadata.ServerMetadataController())
     tag_ctl = wsgi.Resource(server_tags.ServerTagsController())
+    migration_ctl = wsgi.Resource(migrations.MigrationsController())
     return (
         ('', {'GET': (version_ctl, 'show')}),
         ('/', {'GET': (version_ctl, 'show')}),
@@ -75,6 +78,7 @@ def _routes():
           'DELETE': (extra_spec_ctl, 'delete')}),
         ('/flavors/{id}', {'GET': (flavor_ctl, 'show'),
                            'DELETE': (flavor_ctl, 'delete')}),
+        ('/os-migrations', {'GET': (migration_ctl, 'index')}),
         ('/images', {'GET': (image_ctl, 'index')}),
         ('/images/detail', {'GET': (image_ctl, 'detail')}),
         ('/images/{id}', {'GET': (image_ctl, 'show')}),
@@ -109,6 +113,7 @@ class APIRouterV21:
         mapper = routes.Mapper()
         table = list(_routes())
         table += list(admin_routes.routes())
+        table += list(extension_routes.routes())
         # The project id in the URL is optional (it is required before
         # 2.18 by the API, but clients of any version may send it).
         table += [('/{project_id}' + path, methods)

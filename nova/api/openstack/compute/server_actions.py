@@ -28,6 +28,20 @@ _ACTIONS = {
     'changePassword': ('_change_password', '2.1', 202),
     'os-getConsoleOutput': ('_console_output', '2.1', 200),
     'trigger_crash_dump': ('_trigger_crash_dump', '2.17', 202),
+    'resize': ('_resize', '2.1', 202),
+    'confirmResize': ('_confirm_resize', '2.1', 204),
+    'revertResize': ('_revert_resize', '2.1', 202),
+    'migrate': ('_migrate', '2.1', 202),
+    'rebuild': ('_rebuild', '2.1', 202),
+    'createImage': ('_create_image', '2.1', 202),
+    'createBackup': ('_create_backup', '2.1', 202),
+    'shelve': ('_shelve', '2.1', 202),
+    'shelveOffload': ('_shelve_offload', '2.1', 202),
+    'unshelve': ('_unshelve', '2.1', 202),
+    'rescue': ('_rescue', '2.1', 200),
+    'unrescue': ('_unrescue', '2.1', 202),
+    'restore': ('_restore', '2.1', 202),
+    'forceDelete': ('_force_delete', '2.1', 202),
 }
 
 _SCHEMAS = {
@@ -35,6 +49,10 @@ _SCHEMAS = {
     'os-resetState': schema.reset_state,
     'changePassword': schema.change_password,
     'os-getConsoleOutput': schema.console_output,
+    'resize': schema.resize,
+    'createImage': schema.create_image,
+    'createBackup': schema.create_backup,
+    'rescue': schema.rescue,
 }
 
 
@@ -63,9 +81,15 @@ class ServerActionsController:
             raise errors.VersionNotFoundForAPIMethod(
                 version=req.api_version_request.get_string())
         handler, _min_version, code = entry
-        validation.validate(_SCHEMAS.get(name) or schema.no_args(name), body)
+        if name == 'rebuild':
+            body_schema = schema.rebuild(avr.is_supported(req, '2.19'))
+        else:
+            body_schema = _SCHEMAS.get(name) or schema.no_args(name)
+        validation.validate(body_schema, body)
         instance = self.compute_api.get(req.context, id)
         result = getattr(self, handler)(req, instance, body[name])
+        if isinstance(result, wsgi.ResponseObject):
+            return result
         return wsgi.ResponseObject(result, code=code)
 
     @staticmethod
@@ -143,3 +167,112 @@ class ServerActionsController:
         output = self.compute_api.get_console_output(req.context, instance,
                                                      tail_length=length)
         return {'output': output}
+
+    # Moves ----------------------------------------------------------------
+
+    def _resize(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:servers:resize')
+        self.compute_api.resize(req.context, instance,
+                                flavor_id=str(args['flavorRef']).rstrip(
+                                    '/').rsplit('/', 1)[-1])
+
+    def _confirm_resize(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:servers:confirm_resize')
+        self.compute_api.confirm_resize(req.context, instance)
+
+    def _revert_resize(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:servers:revert_resize')
+        self.compute_api.revert_resize(req.context, instance)
+
+    def _migrate(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-migrate-server:migrate')
+        self.compute_api.resize(req.context, instance)
+
+    # Rebuild ------------------------------------------------------------
+
+    def _rebuild(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:servers:rebuild')
+        from nova.api.openstack.compute import servers as servers_api
+        from nova.api.openstack.compute.views import servers as views
+        password = args.get('adminPass') or \
+            servers_api._generate_password()
+        updates = {key: args[field] for field, key in (
+            ('name', 'display_name'), ('description', 'display_description'),
+            ('accessIPv4', 'access_ip_v4'), ('accessIPv6', 'access_ip_v6'))
+            if field in args}
+        instance = self.compute_api.rebuild(
+            req.context, instance, args['imageRef'], password,
+            metadata=args.get('metadata'),
+            preserve_ephemeral=args.get('preserve_ephemeral', False),
+            **updates)
+        server = views.show(req, instance)
+        server['adminPass'] = password
+        return {'server': server}
+
+    # Images -------------------------------------------------------------
+
+    def _image_response(self, req, image_id):
+        """2.45 answers with the image id in the body; before, a
+        Location header names the image."""
+        if avr.is_supported(req, '2.45'):
+            return wsgi.ResponseObject({'image_id': image_id}, code=202)
+        from nova.api.openstack import common
+        href = common.resource_links(req, 'images', image_id)[0]['href']
+        return wsgi.ResponseObject(None, code=202,
+                                   headers={'Location': href})
+
+    def _create_image(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:servers:create_image')
+        image = self.compute_api.snapshot(req.context, instance,
+                                          args['name'],
+                                          extra_properties=args.get(
+                                              'metadata'))
+        return self._image_response(req, image['id'])
+
+    def _create_backup(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-create-backup')
+        image = self.compute_api.backup(
+            req.context, instance, args['name'], args['backup_type'],
+            int(args['rotation']), extra_properties=args.get('metadata'))
+        return self._image_response(req, image['id'])
+
+    # Shelve -------------------------------------------------------------
+
+    def _shelve(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-shelve:shelve')
+        self.compute_api.shelve(req.context, instance)
+
+    def _shelve_offload(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-shelve:shelve_offload')
+        self.compute_api.shelve_offload(req.context, instance)
+
+    def _unshelve(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-shelve:unshelve')
+        self.compute_api.unshelve(req.context, instance)
+
+    # Rescue -------------------------------------------------------------
+
+    def _rescue(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-rescue')
+        from nova.api.openstack.compute import servers as servers_api
+        args = args or {}
+        password = args.get('adminPass') or servers_api._generate_password()
+        self.compute_api.rescue(req.context, instance, password,
+                                rescue_image_ref=args.get(
+                                    'rescue_image_ref'))
+        return {'adminPass': password}
+
+    def _unrescue(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-unrescue')
+        self.compute_api.unrescue(req.context, instance)
+
+    # Soft delete --------------------------------------------------------
+
+    def _restore(self, req, instance, args):
+        self._can(req, instance,
+                  'os_compute_api:os-deferred-delete:restore')
+        self.compute_api.restore(req.context, instance)
+
+    def _force_delete(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-deferred-delete:force')
+        self.compute_api.force_delete(req.context, instance)

@@ -11,9 +11,11 @@ from nova import exception, objects
 from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
+from nova.api.openstack.compute import flavor_access
 from nova.api.openstack.compute.schemas import servers as schema
 from nova.api.openstack.compute.views import servers as views
 from nova.compute import api as compute
+from nova.compute import server_group
 
 LOG = logging.getLogger(__name__)
 
@@ -279,7 +281,8 @@ class ServersController:
     def _flavor(ctxt, flavor_ref):
         flavorid = str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
         try:
-            return objects.Flavor.get_by_flavor_id(ctxt, flavorid)
+            return flavor_access.check_visible(
+                ctxt, objects.Flavor.get_by_flavor_id(ctxt, flavorid))
         except exception.FlavorNotFound:
             raise compute.InvalidBootRequest(
                 reason=f'Flavor {flavorid} could not be found.')
@@ -307,6 +310,7 @@ class ServersController:
         hints = dict(body.get('os:scheduler_hints') or
                      body.get('OS-SCH-HNT:scheduler_hints') or {})
         flavor = self._flavor(ctxt, server['flavorRef'])
+        server_group.check_boot(ctxt, hints, max_count)
         admin_password = server.get('adminPass') or _generate_password()
         instances, reservation_id = self.compute_api.create(
             ctxt, flavor, self._image_ref(server), server['name'],

@@ -49,3 +49,83 @@ console_output = _action('os-getConsoleOutput', {
 def no_args(name):
     """The body of an action that takes nothing: {"<name>": null}."""
     return _action(name, _NO_ARGS)
+
+
+# Moves, rebuild, images, shelve, rescue, soft delete -------------------
+
+_FLAVOR_REF = {'type': ['string', 'integer'], 'minLength': 1,
+               'pattern': r'^\S+$'}
+_DISK_CONFIG = {'type': 'string', 'enum': ['AUTO', 'MANUAL']}
+_NAME = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+         'pattern': r'^\S(.*\S)?$'}
+_METADATA = {'type': 'object',
+             'patternProperties': {'^[a-zA-Z0-9-_:. ]{1,255}$': {
+                 'type': 'string', 'maxLength': 255}},
+             'additionalProperties': False}
+
+resize = _action('resize', {
+    'type': 'object',
+    'properties': {'flavorRef': _FLAVOR_REF,
+                   'OS-DCF:diskConfig': _DISK_CONFIG},
+    'required': ['flavorRef'],
+    'additionalProperties': False,
+})
+
+_REBUILD_PROPERTIES = {
+    'imageRef': {'type': 'string', 'minLength': 1},
+    'name': _NAME,
+    'adminPass': {'type': 'string', 'maxLength': 255},
+    'metadata': _METADATA,
+    'preserve_ephemeral': {'type': 'boolean'},
+    'accessIPv4': {'type': 'string', 'format': 'ipv4'},
+    'accessIPv6': {'type': 'string', 'format': 'ipv6'},
+    'OS-DCF:diskConfig': _DISK_CONFIG,
+    'personality': {'type': 'array', 'items': {
+        'type': 'object',
+        'properties': {'path': {'type': 'string', 'minLength': 1,
+                                'maxLength': 255},
+                       'contents': {'type': 'string'}},
+        'required': ['path', 'contents'],
+        'additionalProperties': False}},
+}
+
+
+def rebuild(microversion_2_19=False):
+    """2.19 adds ``description``; key_name and user_data come at 2.54
+    and 2.57, above this cloud's maximum."""
+    properties = dict(_REBUILD_PROPERTIES)
+    if microversion_2_19:
+        properties['description'] = {'type': ['string', 'null'],
+                                     'maxLength': 255}
+    return _action('rebuild', {
+        'type': 'object', 'properties': properties,
+        'required': ['imageRef'], 'additionalProperties': False})
+
+
+create_image = _action('createImage', {
+    'type': 'object',
+    'properties': {'name': _NAME, 'metadata': _METADATA},
+    'required': ['name'],
+    'additionalProperties': False,
+})
+
+create_backup = _action('createBackup', {
+    'type': 'object',
+    'properties': {'name': _NAME,
+                   'backup_type': {'type': 'string', 'minLength': 1},
+                   'rotation': {'type': ['integer', 'string'],
+                                'pattern': '^[0-9]+$', 'minimum': 0},
+                   'metadata': _METADATA},
+    'required': ['name', 'backup_type', 'rotation'],
+    'additionalProperties': False,
+})
+
+rescue = _action('rescue', {
+    'oneOf': [{'type': 'null'}, {
+        'type': 'object',
+        'properties': {'adminPass': {'type': 'string', 'minLength': 1,
+                                     'maxLength': 255},
+                       'rescue_image_ref': {'type': 'string',
+                                            'format': 'uuid'}},
+        'additionalProperties': False}],
+})

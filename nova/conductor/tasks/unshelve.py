@@ -1,0 +1,69 @@
+"""unshelve_instance: schedule a shelved-offloaded server again.
+
+The scheduler picks a host and claims the server's flavor there (a new
+allocation for the instance), then ``unshelve_instance`` is cast to that
+host, which spawns the server from its shelved image. If no host fits,
+the server stays shelved_offloaded with a fault saying why.
+"""
+
+import sys
+
+from oslo_log import log as logging
+
+import nova.conf
+from nova import context as nova_context
+from nova import exception, objects
+from nova.compute import rpcapi as compute_rpcapi
+from nova.compute import utils as compute_utils
+from nova.scheduler import rpcapi as scheduler_rpcapi
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+UNSHELVE_EVENT = 'conductor_unshelve_instance'
+
+
+class UnshelveTask:
+
+    def __init__(self):
+        self.scheduler = scheduler_rpcapi.SchedulerAPI()
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
+
+    def unshelve_instance(self, ctxt, instance):
+        mapping = objects.InstanceMapping.get_by_instance_uuid(
+            ctxt, instance.uuid)
+        with nova_context.target_cell(ctxt, mapping.cell_mapping) as cctxt:
+            instance._context = cctxt
+            try:
+                with compute_utils.EventReporter(cctxt, UNSHELVE_EVENT,
+                                                 CONF.host, instance.uuid):
+                    self._unshelve(ctxt, cctxt, instance)
+            except Exception as exc:  # noqa: BLE001 - recorded as a fault
+                LOG.info('Unshelve of instance %s failed: %s',
+                         instance.uuid, exc)
+                compute_utils.add_instance_fault_from_exc(
+                    cctxt, instance, exc, sys.exc_info())
+                instance.task_state = None
+                try:
+                    instance.save()
+                except exception.InstanceNotFound:
+                    pass
+
+    def _unshelve(self, ctxt, cctxt, instance):
+        try:
+            spec = objects.RequestSpec.get_by_instance_uuid(ctxt,
+                                                            instance.uuid)
+        except exception.RequestSpecNotFound:
+            spec = objects.RequestSpec.from_components(
+                ctxt, instance.uuid, None, instance.flavor, 1,
+                instance.availability_zone, {}, instance.project_id,
+                instance.user_id)
+        spec.ignore_hosts = None
+        spec.retry_hosts = []
+        selections = self.scheduler.select_destinations(
+            ctxt, spec, [instance.uuid], return_objects=True,
+            return_alternates=False)
+        selected = selections[0][0]
+        self.compute_rpcapi.unshelve_instance(
+            cctxt, instance, host=selected.service_host,
+            node=selected.nodename)

@@ -1,0 +1,57 @@
+"""Policies of the server actions that move, rebuild, shelve, snapshot,
+rescue or soft-delete a server."""
+
+from oslo_policy import policy
+
+from nova.policies import base
+
+_ACTION = '/servers/{server_id}/action'
+
+
+def _rule(name, check, description, method='POST', path=_ACTION):
+    return policy.DocumentedRuleDefault(
+        name=name, check_str=check, description=description,
+        operations=[{'method': method, 'path': path}],
+        scope_types=['project'])
+
+
+_MEMBER = base.PROJECT_MEMBER_OR_ADMIN
+
+rules = [
+    _rule('os_compute_api:servers:resize', _MEMBER,
+          'Resize a server to another flavor (resize).'),
+    _rule('os_compute_api:servers:confirm_resize', _MEMBER,
+          'Confirm a resize or migration (confirmResize).'),
+    _rule('os_compute_api:servers:revert_resize', _MEMBER,
+          'Revert a resize or migration (revertResize).'),
+    _rule('os_compute_api:os-migrate-server:migrate', base.ADMIN,
+          'Cold migrate a server to a host the scheduler picks '
+          '(migrate).'),
+    _rule('os_compute_api:servers:rebuild', _MEMBER,
+          'Rebuild a server, optionally from another image (rebuild).'),
+    _rule('os_compute_api:servers:create_image', _MEMBER,
+          'Snapshot a server to an image (createImage).'),
+    _rule('os_compute_api:os-create-backup', _MEMBER,
+          'Back a server up to a rotated image (createBackup).'),
+    _rule('os_compute_api:os-shelve:shelve', _MEMBER,
+          'Shelve a server (shelve).'),
+    _rule('os_compute_api:os-shelve:shelve_offload', base.ADMIN,
+          'Offload a shelved server from its host (shelveOffload).'),
+    _rule('os_compute_api:os-shelve:unshelve', _MEMBER,
+          'Unshelve a shelved server (unshelve).'),
+    _rule('os_compute_api:os-rescue', _MEMBER,
+          'Boot a server from a rescue image (rescue).'),
+    _rule('os_compute_api:os-unrescue', _MEMBER,
+          'Leave rescue mode (unrescue).'),
+    _rule('os_compute_api:os-deferred-delete:restore', _MEMBER,
+          'Restore a soft-deleted server (restore).'),
+    _rule('os_compute_api:os-deferred-delete:force', _MEMBER,
+          'Delete a soft-deleted server at once (forceDelete).'),
+    _rule('os_compute_api:os-migrations:index', base.ADMIN,
+          'List the migrations of servers (GET /os-migrations).', 'GET',
+          '/os-migrations'),
+]
+
+
+def list_rules():
+    return rules
