@@ -94,8 +94,10 @@ def test_other_project_usage_is_forbidden(client, dbs):
 
 
 def test_pagination_from_2_40(admin_client, dbs):
-    first = _server(dbs.cell1, project='p1', launched=0)
-    _server(dbs.cell1, project='p1', launched=1)
+    servers = [_server(dbs.cell1, project='p1', launched=0),
+               _server(dbs.cell1, project='p1', launched=1)]
+    # Both were created at T0: pages are ordered by creation, then uuid.
+    first, second = sorted(servers, key=lambda s: s.uuid)
     resp = admin_client.get(f'{URL}?{PERIOD}&detailed=1&limit=1',
                             version='2.40')
     body = resp.json_body_or_none
@@ -106,8 +108,8 @@ def test_pagination_from_2_40(admin_client, dbs):
     resp = admin_client.get(
         f'{URL}?{PERIOD}&detailed=1&limit=1&marker={first.uuid}',
         version='2.40')
-    assert len(resp.json_body_or_none['tenant_usages'][0][
-        'server_usages']) == 1
+    assert [s['instance_id'] for s in resp.json_body_or_none[
+        'tenant_usages'][0]['server_usages']] == [second.uuid]
     resp = admin_client.get(f'{URL}?{PERIOD}&marker=nope', version='2.40')
     assert resp.status_int == 400
 
