@@ -8,6 +8,10 @@ reservations): servers, cores and RAM from every cell plus the build
 requests not yet scheduled, key pairs and server groups from the API DB.
 """
 
+import collections
+import contextlib
+import threading
+
 import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
@@ -150,6 +154,45 @@ def check_instances(ctxt, flavor, min_count, max_count):
     return allowed
 
 
+def recheck_instances(ctxt, flavor):
+    """After a boot wrote its build requests: raise TooManyInstances if
+    the project or the user is now over a limit of instances, cores or
+    RAM (a racing boot got there too). The caller removes what it wrote.
+    """
+    project_id, user_id = ctxt.project_id, ctxt.user_id
+    scopes = {'project': project_limits(ctxt, project_id),
+              'user': project_limits(ctxt, project_id, user_id)}
+    if all(limit < 0 for limits in scopes.values()
+           for res, limit in limits.items()
+           if res in ('instances', 'cores', 'ram')):
+        return
+    counted = _server_usage(ctxt, project_id, user_id)
+    each = {'instances': 1, 'cores': flavor.vcpus, 'ram': flavor.memory_mb}
+    for scope, limits in scopes.items():
+        for resource in ('instances', 'cores', 'ram'):
+            limit, used = limits[resource], counted[scope][resource]
+            if 0 <= limit < used:
+                raise exception.TooManyInstances(
+                    overs=resource, req=each[resource], used=used,
+                    allowed=limit)
+
+
+# One boot of a project at a time in this process checks, writes and
+# rechecks, so that racing boots here get exactly the quota; boots in
+# other API processes are held to it by the recheck (which may then
+# refuse both of two racers).
+_boot_locks = collections.defaultdict(threading.Lock)
+_boot_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def boot_guard(ctxt):
+    with _boot_locks_guard:
+        lock = _boot_locks[ctxt.project_id]
+    with lock:
+        yield
+
+
 class QuotaBelowUsage(exception.Invalid):
     msg_fmt = _('Quota limit %(limit)s for %(resource)s must be greater '
                 'than or equal to what is already used (%(used)s); send '
@@ -209,7 +252,8 @@ def check_server_groups(ctxt, project_id, user_id):
 
 def check_server_group_members(ctxt, group, count):
     """Raise ServerGroupMembersQuotaExceeded unless the requesting user
-    may add ``count`` servers to ``group``."""
+    may add ``count`` servers to ``group`` (0: the recheck once they are
+    added: is the user within the limit?)."""
     limit = project_limits(ctxt, ctxt.project_id,
                            ctxt.user_id)['server_group_members']
     if limit < 0:

@@ -329,6 +329,22 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                     reason='Invalid key_name provided: no key pair named '
                            f'{key_name}.')
             key_data = keypair.public_key
+        from nova import quota
+        with quota.boot_guard(context):
+            return self._create_within_quota(
+                context, flavor, image, name, min_count, max_count,
+                description, key_name, key_data, availability_zone,
+                config_drive, access_ip_v4, access_ip_v6, user_data,
+                metadata, tags, scheduler_hints, requested_networks,
+                admin_password)
+
+    def _create_within_quota(self, context, flavor, image, name, min_count,
+                             max_count, description, key_name, key_data,
+                             availability_zone, config_drive, access_ip_v4,
+                             access_ip_v6, user_data, metadata, tags,
+                             scheduler_hints, requested_networks,
+                             admin_password):
+        from nova import quota
         count = self._check_quota(context, flavor, min_count, max_count)
         reservation_id = f'r-{uuidutils.generate_uuid()[:8]}'
         options = {
@@ -347,7 +363,13 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
             context, instances, flavor, image, availability_zone,
             scheduler_hints, requested_networks, tags)
         try:
+            # The recheck: racing boots may all have passed the check.
+            quota.recheck_instances(context, flavor)
             server_group.add_members(context, scheduler_hints, request_specs)
+        except exception.OverQuota:
+            self._forget_boot(context, build_requests, request_specs)
+            raise
+        try:
             self.compute_task_api.schedule_and_build_instances(
                 context, build_requests=build_requests,
                 request_specs=request_specs, image=image,

@@ -38,6 +38,39 @@ class NotResized(exception.Invalid):
                 'waiting to be confirmed or reverted.')
 
 
+class LiveMigrationHostInvalid(exception.Invalid):
+    msg_fmt = _('Cannot live migrate instance %(instance_uuid)s to host '
+                '%(host)s: %(reason)s')
+
+
+class LiveMigrationNotInProgress(exception.NotFound):
+    msg_fmt = _('Migration %(migration_id)s is not a live migration in '
+                'progress of server %(instance_uuid)s.')
+
+
+class InvalidMigrationState(exception.Invalid):
+    msg_fmt = _('Cannot %(action)s migration %(migration_id)s of server '
+                '%(instance_uuid)s while it is %(status)s; it must be '
+                '%(wanted)s.')
+
+
+class ComputeServiceInUse(exception.Conflict):
+    msg_fmt = _('Cannot evacuate instance %(instance_uuid)s: the compute '
+                'service of its host %(host)s is still up. Evacuate only '
+                'from a host that is down (or forced down).')
+
+
+class EvacuateHostInvalid(exception.Invalid):
+    msg_fmt = _('Cannot evacuate instance %(instance_uuid)s to host '
+                '%(host)s: %(reason)s')
+
+
+# Live migrations the API lists, forces and aborts.
+LIVE_IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running',
+                    'post-migrating')
+ABORTABLE = ('queued', 'preparing', 'running')
+
+
 class MovesMixin:
     """Moves of :class:`nova.compute.api.API`."""
 
@@ -131,6 +164,139 @@ class MovesMixin:
                 instance.task_state = None
                 instance.save()
                 raise exception.MessagingUnavailable(reason=str(exc))
+
+    def live_migrate(self, context, instance, host_name=None,
+                     block_migration=None, force=None):
+        """Move the running server to ``host_name`` (None: the
+        scheduler picks); ``force`` skips the scheduler's checks."""
+        action = 'live-migration'
+        cell, instance, row = self._begin_move(context, instance, action)
+        with nova_context.target_cell(context, cell) as cctxt:
+            instance._context = cctxt
+            if host_name is not None:
+                if host_name == instance.host:
+                    raise LiveMigrationHostInvalid(
+                        instance_uuid=instance.uuid, host=host_name,
+                        reason=_('it is the host the server is on.'))
+                try:
+                    nodes = objects.ComputeNodeList.get_all_by_host(
+                        cctxt, host_name)
+                except exception.ComputeHostNotFound:
+                    nodes = []
+                if not nodes:
+                    raise LiveMigrationHostInvalid(
+                        instance_uuid=instance.uuid, host=host_name,
+                        reason=_('there is no such compute host.'))
+            self._save_task_state(instance, row, action)
+            objects.InstanceAction.action_start(
+                cctxt, instance.uuid, row.api_action, want_result=False)
+            try:
+                self.compute_task_api.live_migrate_instance(
+                    context, instance, host_name, block_migration,
+                    bool(force))
+            except Exception as exc:  # noqa: BLE001 - the bus failed
+                LOG.error('Could not ask the conductor to live migrate '
+                          '%s: %s', instance.uuid, exc)
+                instance.task_state = None
+                instance.save()
+                raise exception.MessagingUnavailable(reason=str(exc))
+
+    def evacuate(self, context, instance, host_name=None,
+                 admin_password=None, force=None):
+        """Rebuild the server on another host: its own is down."""
+        action = 'evacuate'
+        cell, instance, row = self._begin_move(context, instance, action)
+        with nova_context.target_cell(context, cell) as cctxt:
+            instance._context = cctxt
+            if self._compute_is_up(cctxt, instance.host):
+                raise ComputeServiceInUse(instance_uuid=instance.uuid,
+                                          host=instance.host)
+            if host_name is not None:
+                if host_name == instance.host:
+                    raise EvacuateHostInvalid(
+                        instance_uuid=instance.uuid, host=host_name,
+                        reason=_('it is the host the server is on.'))
+                try:
+                    nodes = objects.ComputeNodeList.get_all_by_host(
+                        cctxt, host_name)
+                except exception.ComputeHostNotFound:
+                    nodes = []
+                if not nodes:
+                    raise EvacuateHostInvalid(
+                        instance_uuid=instance.uuid, host=host_name,
+                        reason=_('there is no such compute host.'))
+            self._save_task_state(instance, row, action)
+            objects.InstanceAction.action_start(
+                cctxt, instance.uuid, row.api_action, want_result=False)
+            try:
+                self.compute_task_api.evacuate_instance(
+                    context, instance, host_name, admin_password,
+                    force=bool(force))
+            except Exception as exc:  # noqa: BLE001 - the bus failed
+                LOG.error('Could not ask the conductor to evacuate %s: %s',
+                          instance.uuid, exc)
+                instance.task_state = None
+                instance.save()
+                raise exception.MessagingUnavailable(reason=str(exc))
+
+    def live_migrations_in_progress(self, context, instance):
+        """The live migrations of the server that have not ended."""
+        cell = self.cell_of(context, instance.uuid)
+        if cell is None:
+            return []
+        with nova_context.target_cell(context, cell) as cctxt:
+            return list(objects.MigrationList.get_by_filters(cctxt, {
+                'instance_uuid': instance.uuid,
+                'migration_type': 'live-migration',
+                'status': list(LIVE_IN_PROGRESS)}))
+
+    def live_migration_in_progress(self, context, instance, migration_id):
+        for migration in self.live_migrations_in_progress(context,
+                                                          instance):
+            if str(migration.id) == str(migration_id):
+                return migration
+        raise LiveMigrationNotInProgress(migration_id=migration_id,
+                                         instance_uuid=instance.uuid)
+
+    def _running_live_migration(self, context, instance, migration_id,
+                                action, wanted):
+        self.check_lock(context, instance, action)
+        if instance.task_state != task_states.MIGRATING:
+            raise exception.InstanceInvalidState(
+                method=f"'{action}'", instance_uuid=instance.uuid,
+                attr='task_state', state=instance.task_state)
+        migration = self.live_migration_in_progress(context, instance,
+                                                    migration_id)
+        if migration.status not in wanted:
+            raise InvalidMigrationState(
+                action=action, migration_id=migration_id,
+                instance_uuid=instance.uuid, status=migration.status,
+                wanted=' or '.join(wanted))
+        return migration
+
+    def live_migrate_force_complete(self, context, instance, migration_id):
+        """Ask the source's driver to finish the copy now."""
+        self._running_live_migration(context, instance, migration_id,
+                                     'force_complete', ('running',))
+        cell = self.cell_of(context, instance.uuid)
+        with nova_context.target_cell(context, cell) as cctxt:
+            objects.InstanceAction.action_start(
+                cctxt, instance.uuid, 'live_migration_force_complete',
+                want_result=False)
+            self.compute_rpcapi.live_migration_force_complete(cctxt,
+                                                              instance)
+
+    def live_migrate_abort(self, context, instance, migration_id):
+        """Stop the live migration: the server stays on its source."""
+        migration = self._running_live_migration(
+            context, instance, migration_id, 'abort', ABORTABLE)
+        cell = self.cell_of(context, instance.uuid)
+        with nova_context.target_cell(context, cell) as cctxt:
+            objects.InstanceAction.action_start(
+                cctxt, instance.uuid, 'live_migration_cancel',
+                want_result=False)
+            self.compute_rpcapi.live_migration_abort(cctxt, instance,
+                                                     migration.id)
 
     def _finished_migration(self, cctxt, instance):
         try:

@@ -6,8 +6,11 @@ either reschedules to an alternate host through the conductor or puts the
 instance in ERROR with a fault saying why.
 """
 
+import collections
+import contextlib
 import dataclasses
 import sys
+import threading
 import typing
 
 from oslo_log import log as logging
@@ -18,6 +21,7 @@ from nova import exception, notifications, objects
 from nova.compute import power_state, task_states, vm_states
 from nova.compute import utils as compute_utils
 from nova.i18n import _
+from nova.scheduler import group_hosts
 
 LOG = logging.getLogger(__name__)
 
@@ -92,8 +96,13 @@ def _build(mgr, ctxt, instance, req):
         try:
             instance.vm_state = vm_states.BUILDING
             instance.task_state = task_states.NETWORKING
-            # The conductor (and a reschedule) hand over in 'scheduling'.
-            _save(instance, task_states.SCHEDULING)
+            with _group_checking(req.request_spec):
+                # The conductor (and a reschedule) hand over in
+                # 'scheduling'. The host is saved before the group check
+                # so that the next build of the group here sees it.
+                _save(instance, task_states.SCHEDULING)
+                _check_group_policy(ctxt, req.request_spec,
+                                    instance, mgr.host)
 
             network_info = mgr.network_api.allocate_for_instance(
                 ctxt, instance, req.requested_networks)
@@ -121,6 +130,61 @@ def _build(mgr, ctxt, instance, req):
     LOG.info('Instance %s is active on %s', instance.uuid, mgr.host)
     notifications.notify_about_instance_action(
         ctxt, instance, mgr.host, 'create', 'end')
+
+
+# The late check of a server group's policy: schedulers racing on one
+# group can place two members where the policy forbids it. Builds of one
+# group on this host check one at a time, with their host saved, so that
+# two of them cannot both pass; a violation reschedules.
+_group_lock_guard = threading.Lock()
+_group_locks = collections.defaultdict(threading.Lock)
+
+
+class GroupPolicyViolation(exception.NovaException):
+    msg_fmt = _('Server group %(group)s: its %(policy)s policy forbids '
+                'host %(host)s (%(why)s).')
+
+
+def _group_label(group):
+    return f'{group.name} ({group.uuid})' if group.name else group.uuid
+
+
+@contextlib.contextmanager
+def _group_checking(spec):
+    """Serialize the checks of one group's builds on this host."""
+    group = group_hosts.group_of(spec)
+    if group is None or group_hosts.policy_of(group) not in (
+            'affinity', 'anti-affinity'):
+        yield
+        return
+    with _group_lock_guard:
+        group_lock = _group_locks[group.uuid]
+    with group_lock:
+        yield
+
+
+def _check_group_policy(ctxt, spec, instance, host):
+    """Raise GroupPolicyViolation if ``instance`` on ``host`` breaks the
+    hard policy of its group (its host must already be saved)."""
+    group = group_hosts.group_of(spec)
+    policy = group_hosts.policy_of(group) if group is not None else None
+    if policy not in ('affinity', 'anti-affinity'):
+        return
+    others = objects.InstanceGroup.get_hosts(ctxt, group.uuid,
+                                             exclude=[instance.uuid])
+    if policy == 'anti-affinity':
+        limit = group_hosts.max_server_per_host(group)
+        if others.get(host, 0) >= limit:
+            raise GroupPolicyViolation(
+                group=_group_label(group), policy=policy, host=host,
+                why=_('%d other members already run there') %
+                others[host] if others[host] > 1 else
+                _('another member already runs there'))
+    elif others and host not in others:
+        raise GroupPolicyViolation(
+            group=_group_label(group), policy=policy, host=host,
+            why=_('the other members run on %s') % ', '.join(
+                sorted(others)))
 
 
 def _save(instance, expected_task_state):

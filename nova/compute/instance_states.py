@@ -101,6 +101,18 @@ TRANSITIONS = {t.action: t for t in (
                task_states.RESIZE_REVERTING, None, None,
                event='compute_revert_resize', on_failure='error',
                notification='resize_revert'),
+    # Live migration keeps the guest running: the vm_state is unchanged.
+    Transition('live-migration', (vm_states.ACTIVE, vm_states.PAUSED),
+               task_states.MIGRATING, None, None,
+               event='compute_live_migration',
+               notification='live_migration'),
+    # Evacuate rebuilds the server on another host while its own host
+    # is down; it ends in the vm_state the guest comes up in.
+    Transition('evacuate', (vm_states.ACTIVE, vm_states.STOPPED,
+                            vm_states.ERROR),
+               task_states.REBUILDING, None, None,
+               event='compute_rebuild_instance', on_failure='error',
+               notification='evacuate'),
     Transition('rebuild', (vm_states.ACTIVE, vm_states.STOPPED,
                            vm_states.ERROR),
                task_states.REBUILDING, None, None,

@@ -26,6 +26,8 @@ from nova import manager, network, utils
 from nova.compute import (
     build,
     delete,
+    evacuate,
+    live_migration,
     power,
     power_sync,
     rebuild,
@@ -75,6 +77,8 @@ class ComputeManager(manager.Manager):
             max_workers=workers, thread_name_prefix=f'build-{self.host}')
         self._builds = set()
         self._builds_lock = threading.Lock()
+        # Ids of live migrations an admin aborted (they end 'cancelled').
+        self.aborted_live_migrations = set()
 
     # Peer clients are made on first use: importing them pulls in RPC
     # clients that need nova.rpc.init() to have run.
@@ -315,7 +319,14 @@ class ComputeManager(manager.Manager):
     # One module each: rebuild, shelve, snapshot, rescue, soft_delete.
 
     def rebuild_instance(self, context, instance, image_ref,
-                         admin_password=None, preserve_ephemeral=False):
+                         admin_password=None, preserve_ephemeral=False,
+                         recreate=False, migration=None, node=None):
+        """``recreate``: an evacuation to this host
+        (:mod:`nova.compute.evacuate`)."""
+        if recreate:
+            evacuate.recreate(self, context, instance, image_ref,
+                              admin_password, migration, node)
+            return
         rebuild.rebuild(self, context, instance, image_ref,
                           admin_password, preserve_ephemeral)
 
@@ -349,3 +360,43 @@ class ComputeManager(manager.Manager):
 
     def restore_instance(self, context, instance):
         soft_delete.restore(self, context, instance)
+
+    # Live migration (nova.compute.live_migration).
+
+    def check_can_live_migrate_destination(self, context, instance,
+                                           block_migration=False):
+        return live_migration.check_destination(self, context, instance,
+                                                block_migration)
+
+    def check_can_live_migrate_source(self, context, instance, dest_data):
+        return live_migration.check_source(self, context, instance,
+                                           dest_data)
+
+    def live_migration(self, context, instance, dest, migration,
+                       block_migration=False, migrate_data=None):
+        """In a pool thread: the copy may run long, and force complete
+        and abort must reach this host meanwhile."""
+        future = self._build_executor.submit(
+            utils.with_context(live_migration.live_migration, context),
+            self, context, instance, dest, migration, block_migration,
+            migrate_data)
+        with self._builds_lock:
+            self._builds.add(future)
+        future.add_done_callback(self._build_done)
+
+    def pre_live_migration(self, context, instance, migrate_data=None):
+        return live_migration.pre_live_migration(self, context, instance,
+                                                 migrate_data)
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           node=None):
+        live_migration.post_at_destination(self, context, instance, node)
+
+    def rollback_live_migration_at_destination(self, context, instance):
+        live_migration.rollback_at_destination(self, context, instance)
+
+    def live_migration_force_complete(self, context, instance):
+        live_migration.force_complete(self, context, instance)
+
+    def live_migration_abort(self, context, instance, migration_id):
+        live_migration.abort(self, context, instance, migration_id)

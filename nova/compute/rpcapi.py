@@ -10,8 +10,13 @@ Version history:
   finish_revert_resize; rebuild_instance; shelve_instance,
   shelve_offload_instance, unshelve_instance; snapshot_instance,
   backup_instance; rescue_instance, unrescue_instance;
-  soft_delete_instance, restore_instance (nothing released yet, so the
-  lifecycle actions joined 1.0)
+  soft_delete_instance, restore_instance; live migration:
+  check_can_live_migrate_destination/source, live_migration,
+  pre_live_migration, post_live_migration_at_destination,
+  rollback_live_migration_at_destination, live_migration_force_complete,
+  live_migration_abort; rebuild_instance takes recreate, migration
+  and node (evacuate) (nothing released yet, so the lifecycle actions
+  joined 1.0)
 """
 
 import oslo_messaging as messaging
@@ -186,3 +191,57 @@ class ComputeAPI:
 
     def restore_instance(self, ctxt, instance):
         self._cast_to_host(ctxt, 'restore_instance', instance)
+
+    # Live migration (nova.compute.live_migration). The checks and the
+    # destination's steps are calls: the next step needs their outcome.
+
+    def check_can_live_migrate_destination(self, ctxt, instance,
+                                           block_migration, host):
+        cctxt = self._prepare(ctxt, host)
+        return cctxt.call(ctxt, 'check_can_live_migrate_destination',
+                          instance=instance, block_migration=block_migration)
+
+    def check_can_live_migrate_source(self, ctxt, instance, dest_data):
+        cctxt = self._prepare(ctxt, instance.host)
+        return cctxt.call(ctxt, 'check_can_live_migrate_source',
+                          instance=instance, dest_data=dest_data)
+
+    def live_migration(self, ctxt, instance, dest, migration,
+                       block_migration, migrate_data):
+        cctxt = self._prepare(ctxt, instance.host)
+        cctxt.cast(ctxt, 'live_migration', instance=instance, dest=dest,
+                   migration=migration, block_migration=block_migration,
+                   migrate_data=migrate_data)
+
+    def pre_live_migration(self, ctxt, instance, migrate_data, host):
+        cctxt = self._prepare(ctxt, host)
+        return cctxt.call(ctxt, 'pre_live_migration', instance=instance,
+                          migrate_data=migrate_data)
+
+    def post_live_migration_at_destination(self, ctxt, instance, node,
+                                           host):
+        cctxt = self._prepare(ctxt, host)
+        cctxt.call(ctxt, 'post_live_migration_at_destination',
+                   instance=instance, node=node)
+
+    def rollback_live_migration_at_destination(self, ctxt, instance, host):
+        cctxt = self._prepare(ctxt, host)
+        cctxt.cast(ctxt, 'rollback_live_migration_at_destination',
+                   instance=instance)
+
+    def live_migration_force_complete(self, ctxt, instance):
+        self._cast_to_host(ctxt, 'live_migration_force_complete', instance)
+
+    def live_migration_abort(self, ctxt, instance, migration_id):
+        self._cast_to_host(ctxt, 'live_migration_abort', instance,
+                           migration_id=migration_id)
+
+    def evacuate_to(self, ctxt, instance, image_ref, admin_password,
+                    migration, host, node):
+        """rebuild_instance with ``recreate`` on the evacuation's
+        destination ``host``."""
+        cctxt = self._prepare(ctxt, host)
+        cctxt.cast(ctxt, 'rebuild_instance', instance=instance,
+                   image_ref=image_ref, admin_password=admin_password,
+                   preserve_ephemeral=False, recreate=True,
+                   migration=migration, node=node)

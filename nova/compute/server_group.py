@@ -37,13 +37,26 @@ def check_boot(ctxt, scheduler_hints, count):
 
 
 def add_members(ctxt, scheduler_hints, request_specs):
-    """Put the booted instances in the hinted group, if any."""
+    """Put the booted instances in the hinted group, if any; if that
+    puts the user over the ``server_group_members`` quota, take them
+    out again and raise ServerGroupMembersQuotaExceeded."""
     group_uuid = _group_hint(scheduler_hints)
     if group_uuid is None or not request_specs:
         return
-    objects.InstanceGroup.add_members(
-        ctxt, str(group_uuid), [s.instance_uuid for s in request_specs])
+    uuids = [s.instance_uuid for s in request_specs]
+    added = objects.InstanceGroup.add_members(ctxt, str(group_uuid), uuids)
     group = objects.InstanceGroup.get_by_uuid(ctxt, str(group_uuid))
+    try:
+        # The recheck: racing boots into the group may have passed
+        # check_boot together.
+        quota.check_server_group_members(ctxt, group, 0)
+    except quota.ServerGroupMembersQuotaExceeded as exc:
+        objects.InstanceGroup.remove_members(ctxt, str(group_uuid), added)
+        # Say it as the first check would have: what was there, and
+        # what this request asked for.
+        raise quota.ServerGroupMembersQuotaExceeded(
+            group_uuid=group.uuid, used=exc.kwargs['used'] - len(added),
+            allowed=exc.kwargs['allowed'], req=len(added))
     for spec in request_specs:
         spec.instance_group = group
         spec.save()

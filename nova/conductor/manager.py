@@ -5,7 +5,14 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova import exception, manager
-from nova.conductor.tasks import build, migrate, reschedule, unshelve
+from nova.conductor.tasks import (
+    build,
+    evacuate,
+    live_migrate,
+    migrate,
+    reschedule,
+    unshelve,
+)
 from nova.objects import base as objects_base
 
 LOG = logging.getLogger(__name__)
@@ -90,6 +97,8 @@ class ComputeTaskManager:
         self.rescheduler = reschedule.RescheduleTask()
         self.migrator = migrate.MigrateTask()
         self.unshelver = unshelve.UnshelveTask()
+        self.live_migrator = live_migrate.LiveMigrateTask()
+        self.evacuator = evacuate.EvacuateTask()
 
     def schedule_and_build_instances(self, context, build_requests,
                                      request_specs, image, admin_password,
@@ -117,6 +126,16 @@ class ComputeTaskManager:
 
     def unshelve_instance(self, context, instance):
         self.unshelver.unshelve_instance(context, instance)
+
+    def live_migrate_instance(self, context, instance, host,
+                              block_migration, force):
+        self.live_migrator.live_migrate_instance(
+            context, instance, host, block_migration, force)
+
+    def evacuate_instance(self, context, instance, host, admin_password,
+                          force=False):
+        self.evacuator.evacuate_instance(context, instance, host,
+                                         admin_password, force=force)
 
 
 class ConductorManager(manager.Manager):

@@ -10,7 +10,8 @@ Version history:
 * 1.0 - object_class_action_versions, object_action,
   object_backport_versions; compute_task: schedule_and_build_instances,
   build_instances, migrate_server (resize / cold migration),
-  unshelve_instance (nothing released yet, so they joined 1.0)
+  unshelve_instance, live_migrate_instance, evacuate_instance (nothing released yet, so
+  they joined 1.0)
 """
 
 import oslo_messaging as messaging
@@ -106,3 +107,19 @@ class ComputeTaskAPI:
         """Schedule a shelved-offloaded instance and spawn it there."""
         cctxt = self.client.prepare(version='1.0')
         cctxt.cast(context, 'unshelve_instance', instance=instance)
+
+    def live_migrate_instance(self, context, instance, host,
+                              block_migration, force):
+        """Live migrate ``instance`` to ``host`` (None: the scheduler
+        picks; ``force``: no scheduler check)."""
+        cctxt = self.client.prepare(version='1.0')
+        cctxt.cast(context, 'live_migrate_instance', instance=instance,
+                   host=host, block_migration=block_migration, force=force)
+
+    def evacuate_instance(self, context, instance, host, admin_password,
+                          force=False):
+        """Rebuild ``instance`` away from its down host, on ``host`` or
+        where the scheduler picks (``force``: no scheduler check)."""
+        cctxt = self.client.prepare(version='1.0')
+        cctxt.cast(context, 'evacuate_instance', instance=instance,
+                   host=host, admin_password=admin_password, force=force)

@@ -38,10 +38,14 @@ filter_group = cfg.OptGroup('filter_scheduler',
 
 DEFAULT_FILTERS = ['ComputeFilter', 'AvailabilityZoneFilter',
                    'ComputeCapabilitiesFilter', 'ImagePropertiesFilter',
-                   'SameHostFilter', 'DifferentHostFilter']
+                   'SameHostFilter', 'DifferentHostFilter',
+                   'ServerGroupAntiAffinityFilter',
+                   'ServerGroupAffinityFilter']
 DEFAULT_WEIGHERS = ['RAMWeigher', 'CPUWeigher', 'DiskWeigher',
                     'IoOpsWeigher', 'NumInstancesWeigher',
-                    'BuildFailureWeigher', 'HypervisorVersionWeigher']
+                    'BuildFailureWeigher', 'HypervisorVersionWeigher',
+                    'ServerGroupSoftAffinityWeigher',
+                    'ServerGroupSoftAntiAffinityWeigher']
 
 filter_opts = [
     cfg.ListOpt('enabled_filters', default=DEFAULT_FILTERS,
@@ -71,6 +75,18 @@ filter_opts = [
                       '(builds, snapshots, resizes...) under way on a host: '
                       'negative prefers quiet hosts; per aggregate: '
                       'io_ops_weight_multiplier.'),
+    cfg.FloatOpt('soft_affinity_weight_multiplier', default=1.0,
+                 min=0.0,
+                 help='Multiplier of the weight that draws an instance of '
+                      'a soft-affinity server group to the hosts of its '
+                      'members. Per aggregate: '
+                      'soft_affinity_weight_multiplier.'),
+    cfg.FloatOpt('soft_anti_affinity_weight_multiplier', default=1.0,
+                 min=0.0,
+                 help='Multiplier of the weight that keeps an instance of '
+                      'a soft-anti-affinity server group away from the '
+                      'hosts of its members. Per aggregate: '
+                      'soft_anti_affinity_weight_multiplier.'),
     cfg.FloatOpt('num_instances_weight_multiplier', default=0.0,
                  help='Multiplier of the number of instances on a host: '
                       'negative prefers hosts with fewer, positive packs; '

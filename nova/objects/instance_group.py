@@ -153,6 +153,40 @@ class InstanceGroup(base.NovaTimestampObject, base.NovaObject):
                 GM.instance_uuid.in_(list(instance_uuids))))
 
     @base.remotable_classmethod
+    def get_member_hosts(cls, context, group_uuid, exclude=None):
+        """{instance uuid: host (or None)} of the group's live members
+        found in the cells; ``exclude``: uuids to leave out. Read fresh,
+        so that a compute sees its racing peers."""
+        from nova import context as nova_context
+        from nova import objects
+        fresh = cls.get_by_uuid(context, group_uuid)
+        skip = set(exclude or ())
+        members = [u for u in fresh.members if u not in skip]
+        if not members:
+            return {}
+        found = {}
+        results = nova_context.scatter_gather_cells(
+            context, objects.CellMappingList.get_all(context),
+            objects.InstanceList.get_by_filters,
+            {'uuid': members, 'deleted': False})
+        for result in results.values():
+            if not hasattr(result, 'objects'):
+                continue   # a cell that did not answer: not counted
+            for inst in result:
+                found[inst.uuid] = inst.host or None
+        return found
+
+    @base.remotable_classmethod
+    def get_hosts(cls, context, group_uuid, exclude=None):
+        """{host: number of the group's live members there}."""
+        hosts = {}
+        for host in cls.get_member_hosts(context, group_uuid,
+                                         exclude=exclude).values():
+            if host:
+                hosts[host] = hosts.get(host, 0) + 1
+        return hosts
+
+    @base.remotable_classmethod
     def count_members_by_user(cls, context, group_uuid, user_id):
         """Members of the group that the user booted and has not
         deleted."""

@@ -21,6 +21,7 @@ from nova import exception, manager, objects
 from nova.i18n import _
 from nova.scheduler import (
     filters,
+    group_hosts,
     host_discovery,
     host_manager,
     request_filter,
@@ -163,6 +164,19 @@ class SchedulerManager(manager.Manager):
             raise exception.NoValidHost(reason=result.explain() + '.')
         return result.hosts
 
+    def _refilter(self, hosts, spec, index, num):
+        """The hosts that still pass the filters whose answer changes
+        as this request's instances are placed (server group policies)."""
+        again = [f for f in self.filters
+                 if not f.run_filter_once_per_request]
+        result = filters.run_filters(again, hosts, spec)
+        if not result.hosts:
+            raise exception.NoValidHost(reason=_(
+                '%(placed)d of %(num)d instances were placed, then '
+                '%(why)s.') % {'placed': index, 'num': num,
+                               'why': result.explain()})
+        return result.hosts
+
     def _order(self, hosts, spec):
         """Hosts best first; one of the best ``host_subset_size`` first."""
         ordered = [wh.host for wh in
@@ -203,7 +217,14 @@ class SchedulerManager(manager.Manager):
 
     def _schedule(self, ctxt, spec, instance_uuids, return_alternates,
                   num=None):
+        with group_hosts.scheduling(spec):
+            return self._schedule_locked(ctxt, spec, instance_uuids,
+                                         return_alternates, num)
+
+    def _schedule_locked(self, ctxt, spec, instance_uuids,
+                         return_alternates, num=None):
         request = request_filter.build_request(ctxt, spec)
+        group_hosts.prepare(ctxt, spec, instance_uuids)
         hosts = self._candidates(ctxt, spec, request)
         num = num or (len(instance_uuids) if instance_uuids
                       else utils.spec_field(spec, 'num_instances', 1) or 1)
@@ -212,7 +233,9 @@ class SchedulerManager(manager.Manager):
         try:
             for index in range(num):
                 uuid = instance_uuids[index] if instance_uuids else None
-                ordered = self._order(hosts, spec)
+                ordered = self._order(
+                    self._refilter(hosts, spec, index, num) if index
+                    else hosts, spec)
                 selected = areq = None
                 for host in ordered:
                     if not host.fits(request.total_resources()):
@@ -236,12 +259,14 @@ class SchedulerManager(manager.Manager):
                 if uuid:
                     claimed.append(uuid)
                 selected.consume(request.total_resources())
+                group_hosts.placed(spec, selected.host, uuid)
                 host_list = [self._selection(selected, areq)]
                 if return_alternates:
                     host_list += self._alternates(selected, ordered)
                 host_lists.append(host_list)
         except Exception:
             # Leave nothing half-made: no claim survives a failed request.
+            group_hosts.forget(spec, claimed)
             for uuid in claimed:
                 try:
                     self.reportclient.delete_allocation_for_instance(

@@ -215,6 +215,48 @@ class ComputeDriver:
         success or ``recover_method`` on failure."""
         raise NotImplementedError()
 
+    # Live migration: the conductor asks the destination, then the
+    # source, whether the move can happen; the source drives it.
+
+    def check_can_live_migrate_destination(self, context, instance,
+                                           block_migration=False):
+        """On the destination: raise ``MigrationPreCheckError`` if the
+        guest cannot come here; return data for the source check."""
+        raise NotImplementedError()
+
+    def check_can_live_migrate_source(self, context, instance, dest_data):
+        """On the source: raise ``MigrationPreCheckError`` if the guest
+        cannot leave; return the migrate data for the next steps."""
+        raise NotImplementedError()
+
+    def pre_live_migration(self, context, instance, network_info,
+                           migrate_data=None):
+        """On the destination: get ready to receive the guest."""
+        raise NotImplementedError()
+
+    def post_live_migration(self, context, instance, migrate_data=None):
+        """On the source, after success: remove what is left here."""
+        raise NotImplementedError()
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           network_info, migrate_data=None):
+        """On the destination, after success: the guest runs here."""
+        raise NotImplementedError()
+
+    def rollback_live_migration_at_destination(self, context, instance,
+                                               network_info,
+                                               migrate_data=None):
+        """On the destination, after a failure: remove what was made."""
+        raise NotImplementedError()
+
+    def live_migration_force_complete(self, instance):
+        """Make the running live migration of ``instance`` finish now."""
+        raise NotImplementedError()
+
+    def live_migration_abort(self, instance):
+        """Stop the running live migration of ``instance``."""
+        raise NotImplementedError()
+
     def get_console_output(self, context, instance):
         """The guest's console log as a string."""
         raise NotImplementedError()

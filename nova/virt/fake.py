@@ -91,6 +91,7 @@ class FakeDriver(driver.ComputeDriver):
         super().__init__(virtapi)
         self._host = None
         self._guests = {}
+        self._live = {}    # {uuid: live migration requests}, see below
         self._lock = threading.Lock()
 
     # -- fault injection (tests) --------------------------------------------
@@ -140,7 +141,7 @@ class FakeDriver(driver.ComputeDriver):
             cls._faults.clear()
             cls._delays.clear()
 
-    def _inject(self, operation):
+    def _inject(self, operation, wait=True):
         with self._registry_lock:
             delay = (self._delays.get((self._host, operation))
                      or self._delays.get((ANY_HOST, operation)))
@@ -155,7 +156,9 @@ class FakeDriver(driver.ComputeDriver):
                     if entry[1] <= 0:
                         del self._faults[key]
                 break
-        if isinstance(delay, threading.Event):
+        if not wait:
+            pass    # the operation handles its own delay
+        elif isinstance(delay, threading.Event):
             delay.wait(60)
         elif delay:
             time.sleep(delay)
@@ -323,6 +326,88 @@ class FakeDriver(driver.ComputeDriver):
         state = power_state.RUNNING if power_on else power_state.SHUTDOWN
         with self._lock:
             self._guests[instance.uuid] = FakeGuest(instance, state)
+
+    # -- live migration -------------------------------------------------------
+
+    def check_can_live_migrate_destination(self, context, instance,
+                                           block_migration=False):
+        self._inject('check_can_live_migrate_destination')
+        return {'dest_host': self._host, 'block_migration': block_migration}
+
+    def check_can_live_migrate_source(self, context, instance, dest_data):
+        self._inject('check_can_live_migrate_source')
+        self._guest(instance)
+        return dict(dest_data or {}, source_host=self._host)
+
+    def pre_live_migration(self, context, instance, network_info,
+                           migrate_data=None):
+        self._inject('pre_live_migration')
+        return migrate_data
+
+    def live_migration(self, context, instance, dest, post_method,
+                       recover_method, block_migration=False,
+                       migrate_data=None):
+        """Copies nothing; a delay set with ``set_delay('live_migration',
+        event)`` keeps it "running" until the event, a force complete or
+        an abort."""
+        self._guest(instance)
+        with self._registry_lock:
+            delay = (self._delays.get((self._host, 'live_migration'))
+                     or self._delays.get((ANY_HOST, 'live_migration')))
+        live = self._live_state(instance)
+        deadline = time.monotonic() + (
+            60 if isinstance(delay, threading.Event) else (delay or 0))
+        while time.monotonic() < deadline:
+            if live['done'].wait(0.05):
+                break
+            if isinstance(delay, threading.Event) and delay.is_set():
+                break
+        with self._lock:
+            self._live.pop(instance.uuid, None)
+        try:
+            if live['aborted']:
+                raise exception.NovaException(
+                    'The live migration was aborted.')
+            self._inject('live_migration', wait=False)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller
+            recover_method(context, instance, dest, exc)
+            return
+        post_method(context, instance, dest, block_migration)
+
+    def _live_state(self, instance):
+        """What force complete / abort asked of the live migration of
+        ``instance`` (they may come before the copy loop starts)."""
+        self._guest(instance)
+        with self._lock:
+            return self._live.setdefault(
+                instance.uuid, {'done': threading.Event(), 'aborted': False})
+
+    def live_migration_force_complete(self, instance):
+        self._live_state(instance)['done'].set()
+
+    def live_migration_abort(self, instance):
+        live = self._live_state(instance)
+        live['aborted'] = True
+        live['done'].set()
+
+    def post_live_migration(self, context, instance, migrate_data=None):
+        self._inject('post_live_migration')
+        with self._lock:
+            self._guests.pop(instance.uuid, None)
+
+    def post_live_migration_at_destination(self, context, instance,
+                                           network_info, migrate_data=None):
+        self._inject('post_live_migration_at_destination')
+        with self._lock:
+            self._guests[instance.uuid] = FakeGuest(
+                instance, instance.power_state or power_state.RUNNING)
+
+    def rollback_live_migration_at_destination(self, context, instance,
+                                               network_info,
+                                               migrate_data=None):
+        self._inject('rollback_live_migration_at_destination')
+        with self._lock:
+            self._guests.pop(instance.uuid, None)
 
     def get_console_output(self, context, instance):
         self._inject('get_console_output')

@@ -36,6 +36,7 @@ class BaseHostFilter:
 def all_filters():
     """{class name: class} of the filters this package provides."""
     from nova.scheduler.filters import (
+        affinity_filter,
         aggregate_image_properties_isolation,
         aggregate_instance_extra_specs,
         aggregate_multitenancy_isolation,
@@ -67,6 +68,8 @@ def all_filters():
         request_hosts.IgnoreHostsFilter,
         request_hosts.ForceHostsFilter,
         request_hosts.RetryFilter,
+        affinity_filter.ServerGroupAffinityFilter,
+        affinity_filter.ServerGroupAntiAffinityFilter,
     )}
 
 

@@ -74,6 +74,7 @@ def weigh_hosts(weighers, hosts, spec):
 
 def all_weighers():
     from nova.scheduler.weights import (
+        affinity,
         build_failure,
         cpu,
         disk,
@@ -86,7 +87,9 @@ def all_weighers():
         ram.RAMWeigher, cpu.CPUWeigher, disk.DiskWeigher,
         io_ops.IoOpsWeigher, num_instances.NumInstancesWeigher,
         build_failure.BuildFailureWeigher,
-        hypervisor_version.HypervisorVersionWeigher)}
+        hypervisor_version.HypervisorVersionWeigher,
+        affinity.ServerGroupSoftAffinityWeigher,
+        affinity.ServerGroupSoftAntiAffinityWeigher)}
 
 
 def load_weighers(names):

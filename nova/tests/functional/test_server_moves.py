@@ -30,7 +30,13 @@ def two_hosts(all_in_one):
     """A second nova-compute (fake driver) beside the session's one; on
     teardown it is stopped and forgotten by Placement and the DBs, so the
     scheduler of later modules never picks it."""
-    compute = service.Service.create('nova-compute', host=SECOND_HOST)
+    yield from second_host(SECOND_HOST)
+
+
+def second_host(host_name):
+    """Start nova-compute ``host_name``; yield it; forget it. Each test
+    module uses its own name: a node row, once deleted, keeps its uuid."""
+    compute = service.Service.create('nova-compute', host=host_name)
     compute.start()
     ctxt = nova_context.get_admin_context()
     host_discovery.discover_hosts(ctxt)
@@ -40,12 +46,12 @@ def two_hosts(all_in_one):
         compute.stop()
         client = report.SchedulerReportClient()
         for node in objects.ComputeNodeList.get_all_by_host(ctxt,
-                                                            SECOND_HOST):
+                                                            host_name):
             client.delete_resource_provider(ctxt, node, cascade=True)
             node.destroy()
         objects.Service.get_by_host_and_binary(
-            ctxt, SECOND_HOST, 'nova-compute').destroy()
-        objects.HostMapping.get_by_host(ctxt, SECOND_HOST).destroy()
+            ctxt, host_name, 'nova-compute').destroy()
+        objects.HostMapping.get_by_host(ctxt, host_name).destroy()
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 Filters (query string): host (source or destination), status,
 migration_type, instance_uuid, source_compute. 2.23 adds
-``migration_type`` to each migration (and ``links`` for live migrations
-in progress, which this cloud does not do yet).
+``migration_type`` to each migration and ``links`` to the live
+migrations in progress (``/servers/{id}/migrations/{migration_id}``).
 """
 
 from oslo_log import log as logging
@@ -11,6 +11,8 @@ from oslo_log import log as logging
 from nova import context as nova_context
 from nova import objects
 from nova.api.openstack import api_version_request as avr
+from nova.api.openstack import common
+from nova.compute import api_moves
 
 LOG = logging.getLogger(__name__)
 
@@ -33,6 +35,11 @@ def _view(req, migration):
     body['updated_at'] = _isotime(migration.updated_at)
     if avr.is_supported(req, '2.23'):
         body['migration_type'] = migration.migration_type
+        if migration.migration_type == 'live-migration' and \
+                migration.status in api_moves.LIVE_IN_PROGRESS:
+            body['links'] = common.resource_links(
+                req, f'servers/{migration.instance_uuid}/migrations',
+                migration.id)
     return body
 
 

@@ -20,6 +20,7 @@ from nova.api.openstack.compute import (
     migrations,
     server_actions,
     server_metadata,
+    server_migrations,
     server_tags,
     servers,
     version_doc,
@@ -40,6 +41,8 @@ def _routes():
     metadata_ctl = wsgi.Resource(server_metadata.ServerMetadataController())
     tag_ctl = wsgi.Resource(server_tags.ServerTagsController())
     migration_ctl = wsgi.Resource(migrations.MigrationsController())
+    server_migration_ctl = wsgi.Resource(
+        server_migrations.ServerMigrationsController())
     return (
         ('', {'GET': (version_ctl, 'show')}),
         ('/', {'GET': (version_ctl, 'show')}),
@@ -79,6 +82,13 @@ def _routes():
         ('/flavors/{id}', {'GET': (flavor_ctl, 'show'),
                            'DELETE': (flavor_ctl, 'delete')}),
         ('/os-migrations', {'GET': (migration_ctl, 'index')}),
+        ('/servers/{server_id}/migrations',
+         {'GET': (server_migration_ctl, 'index')}),
+        ('/servers/{server_id}/migrations/{id}',
+         {'GET': (server_migration_ctl, 'show'),
+          'DELETE': (server_migration_ctl, 'delete')}),
+        ('/servers/{server_id}/migrations/{id}/action',
+         {'POST': (server_migration_ctl, 'action')}),
         ('/images', {'GET': (image_ctl, 'index')}),
         ('/images/detail', {'GET': (image_ctl, 'detail')}),
         ('/images/{id}', {'GET': (image_ctl, 'show')}),

@@ -32,6 +32,8 @@ _ACTIONS = {
     'confirmResize': ('_confirm_resize', '2.1', 204),
     'revertResize': ('_revert_resize', '2.1', 202),
     'migrate': ('_migrate', '2.1', 202),
+    'os-migrateLive': ('_migrate_live', '2.1', 202),
+    'evacuate': ('_evacuate', '2.1', 200),
     'rebuild': ('_rebuild', '2.1', 202),
     'createImage': ('_create_image', '2.1', 202),
     'createBackup': ('_create_backup', '2.1', 202),
@@ -83,6 +85,12 @@ class ServerActionsController:
         handler, _min_version, code = entry
         if name == 'rebuild':
             body_schema = schema.rebuild(avr.is_supported(req, '2.19'))
+        elif name == 'evacuate':
+            body_schema = schema.evacuate(avr.is_supported(req, '2.14'),
+                                          avr.is_supported(req, '2.29'))
+        elif name == 'os-migrateLive':
+            body_schema = schema.migrate_live(avr.is_supported(req, '2.25'),
+                                              avr.is_supported(req, '2.30'))
         else:
             body_schema = _SCHEMAS.get(name) or schema.no_args(name)
         validation.validate(body_schema, body)
@@ -187,6 +195,32 @@ class ServerActionsController:
     def _migrate(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:os-migrate-server:migrate')
         self.compute_api.resize(req.context, instance)
+
+    def _migrate_live(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-migrate-server:'
+                                 'migrate_live')
+        block = args.get('block_migration')
+        # "auto" (2.25) lets the driver choose; older strings are bools.
+        block = None if block == 'auto' else \
+            str(block).lower() == 'true'
+        self.compute_api.live_migrate(req.context, instance,
+                                      host_name=args.get('host'),
+                                      block_migration=block,
+                                      force=args.get('force'))
+
+    def _evacuate(self, req, instance, args):
+        self._can(req, instance, 'os_compute_api:os-evacuate')
+        from nova.api.openstack.compute import servers as servers_api
+        password = args.get('adminPass')
+        if password is None and not avr.is_supported(req, '2.14'):
+            password = servers_api._generate_password()
+        self.compute_api.evacuate(req.context, instance,
+                                  host_name=args.get('host'),
+                                  admin_password=password,
+                                  force=args.get('force'))
+        if avr.is_supported(req, '2.14'):
+            return None
+        return {'adminPass': password}
 
     # Rebuild ------------------------------------------------------------
 

@@ -129,3 +129,51 @@ rescue = _action('rescue', {
                                             'format': 'uuid'}},
         'additionalProperties': False}],
 })
+
+
+# Live migration -------------------------------------------------------
+
+_HOST = {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255}
+
+
+def migrate_live(v2_25=False, v2_30=False):
+    """os-migrateLive: block_migration takes "auto" from 2.25, when
+    disk_over_commit goes; force comes in 2.30."""
+    props = {'host': _HOST}
+    required = ['host']
+    if v2_25:
+        props['block_migration'] = {'type': ['boolean', 'string'],
+                                    'enum': [True, False, 'auto']}
+        required.append('block_migration')
+    else:
+        props['block_migration'] = {'type': ['boolean', 'string'],
+                                    'enum': [True, False, 'True', 'False',
+                                             'true', 'false']}
+        props['disk_over_commit'] = {'type': ['boolean', 'string'],
+                                     'enum': [True, False, 'True', 'False',
+                                              'true', 'false']}
+        required += ['block_migration', 'disk_over_commit']
+    if v2_30:
+        props['force'] = {'type': 'boolean'}
+    return _action('os-migrateLive', {
+        'type': 'object', 'properties': props, 'required': required,
+        'additionalProperties': False})
+
+
+def evacuate(v2_14=False, v2_29=False):
+    """evacuate: onSharedStorage is gone from 2.14 (the driver knows);
+    force comes in 2.29."""
+    props = {'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+             'adminPass': {'type': 'string', 'minLength': 1,
+                           'maxLength': 255}}
+    required = []
+    if not v2_14:
+        props['onSharedStorage'] = {'type': ['boolean', 'string'],
+                                    'enum': [True, False, 'True', 'False',
+                                             'true', 'false']}
+        required.append('onSharedStorage')
+    if v2_29:
+        props['force'] = {'type': 'boolean'}
+    return _action('evacuate', {
+        'type': 'object', 'properties': props, 'required': required,
+        'additionalProperties': False})

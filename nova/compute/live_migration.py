@@ -1,0 +1,230 @@
+"""Live migration, on the compute side.
+
+The conductor has created the Migration (type ``live-migration``), moved
+the source allocation to the migration's uuid, claimed the destination
+for the instance and run the checks (destination, then source). Then::
+
+    source live_migration      (a pool thread: it may run long)
+      dest   pre_live_migration                      'preparing'
+      source driver.live_migration                   'running'
+      on success: source driver.post_live_migration (local cleanup),
+        dest post_live_migration_at_destination: host/node updated,
+        vm_state unchanged, task_state None; the migration's source
+        allocation deleted                           'completed'
+      on failure (or abort): dest rollback_live_migration_at_destination,
+        the destination allocation dropped and the source one given back
+        to the instance, which stays on the source with a fault
+                                                     'error' / 'cancelled'
+
+Force complete and abort reach the source while the driver is running.
+"""
+
+import sys
+
+from oslo_log import log as logging
+
+from nova import exception
+from nova.compute import power_state, task_states
+from nova.compute import utils as compute_utils
+from nova.i18n import _
+
+LOG = logging.getLogger(__name__)
+
+EVENT = 'compute_live_migration'
+
+
+class MigrationPreCheckError(exception.NovaException):
+    msg_fmt = _('The live migration cannot start: %(reason)s')
+
+
+class LiveMigrationFailed(exception.NovaException):
+    msg_fmt = _('The live migration failed: %(reason)s')
+
+
+def _nw_info(mgr, ctxt, instance):
+    try:
+        return mgr.network_api.get_instance_nw_info(ctxt, instance)
+    except Exception:  # the drivers cope without it
+        LOG.warning('No network info for %s', instance.uuid, exc_info=True)
+        return None
+
+
+def _power_state(mgr, instance):
+    try:
+        return mgr.driver.get_info(instance).state
+    except Exception:  # noqa: BLE001 - no guest here
+        return power_state.NOSTATE
+
+
+def _set_status(migration, status):
+    migration.status = status
+    try:
+        migration.save()
+    except Exception:
+        LOG.exception('Could not set migration %s to %s', migration.uuid,
+                      status)
+
+
+# -- checks (calls from the conductor) -------------------------------------
+
+def check_destination(mgr, ctxt, instance, block_migration):
+    """On the destination; then the source's check; the migrate data."""
+    try:
+        dest_data = mgr.driver.check_can_live_migrate_destination(
+            ctxt, instance, block_migration=block_migration)
+    except NotImplementedError:
+        raise MigrationPreCheckError(
+            reason=_('the driver of host %s cannot live migrate.')
+            % mgr.host)
+    return mgr.compute_rpcapi.check_can_live_migrate_source(
+        ctxt, instance, dest_data)
+
+
+def check_source(mgr, ctxt, instance, dest_data):
+    try:
+        return mgr.driver.check_can_live_migrate_source(ctxt, instance,
+                                                        dest_data)
+    except NotImplementedError:
+        raise MigrationPreCheckError(
+            reason=_('the driver of host %s cannot live migrate.')
+            % mgr.host)
+
+
+# -- source ----------------------------------------------------------------
+
+def live_migration(mgr, ctxt, instance, dest, migration, block_migration,
+                   migrate_data):
+    outcome = {}
+
+    def post_method(context, inst, dest_host, block):
+        outcome['done'] = True
+
+    def recover_method(context, inst, dest_host, exc=None):
+        outcome['error'] = exc
+
+    try:
+        with compute_utils.EventReporter(ctxt, EVENT, mgr.host,
+                                         instance.uuid):
+            _set_status(migration, 'preparing')
+            migrate_data = mgr.compute_rpcapi.pre_live_migration(
+                ctxt, instance, migrate_data, host=dest)
+            if migration.id in mgr.aborted_live_migrations:
+                raise LiveMigrationFailed(reason=_('an admin aborted it.'))
+            _set_status(migration, 'running')
+            mgr.driver.live_migration(
+                ctxt, instance, dest, post_method, recover_method,
+                block_migration=block_migration, migrate_data=migrate_data)
+            # An abort that came before the driver's copy started ends
+            # it as well (the guest has not left: post was not run yet).
+            if migration.id in mgr.aborted_live_migrations:
+                raise LiveMigrationFailed(reason=_('an admin aborted it.'))
+            if 'error' in outcome or not outcome.get('done'):
+                exc = outcome.get('error')
+                raise LiveMigrationFailed(
+                    reason=str(exc) if exc else _('the driver gave up.'))
+    except Exception as exc:  # noqa: BLE001 - any failure rolls back
+        aborted = migration.id in mgr.aborted_live_migrations
+        mgr.aborted_live_migrations.discard(migration.id)
+        rollback(mgr, ctxt, instance, dest, migration, exc, sys.exc_info(),
+                 'cancelled' if aborted else 'error')
+        return
+    _post(mgr, ctxt, instance, dest, migration, migrate_data)
+
+
+def _post(mgr, ctxt, instance, dest, migration, migrate_data):
+    """The guest runs on the destination: clean up here, move the
+    instance there, drop the source allocation."""
+    try:
+        mgr.driver.post_live_migration(ctxt, instance, migrate_data)
+    except Exception:
+        LOG.exception('Could not clean up %s on %s after its live '
+                      'migration', instance.uuid, mgr.host)
+    try:
+        mgr.compute_rpcapi.post_live_migration_at_destination(
+            ctxt, instance, migration.dest_node, host=dest)
+    except Exception:
+        LOG.exception('Host %s could not finish the live migration of %s',
+                      dest, instance.uuid)
+        _set_status(migration, 'error')
+        return
+    try:
+        mgr.reportclient.delete_allocation_for_instance(ctxt,
+                                                        migration.uuid)
+    except Exception:
+        LOG.exception('Could not delete the source allocation of '
+                      'migration %s', migration.uuid)
+    _set_status(migration, 'completed')
+    LOG.info('Live migration of %s: %s -> %s done', instance.uuid,
+             mgr.host, dest)
+
+
+def rollback(mgr, ctxt, instance, dest, migration, exc, exc_info, status):
+    """The instance stays here with its allocation; a fault says why
+    (unless an admin aborted it)."""
+    LOG.warning('Live migration of %s to %s ends %s: %s', instance.uuid,
+                dest, status, exc)
+    try:
+        mgr.compute_rpcapi.rollback_live_migration_at_destination(
+            ctxt, instance, host=dest)
+    except Exception:
+        LOG.exception('Could not ask %s to roll back %s', dest,
+                      instance.uuid)
+    try:
+        mgr.reportclient.delete_allocation_for_instance(ctxt, instance.uuid)
+        mgr.reportclient.move_allocations(ctxt, migration.uuid,
+                                          instance.uuid)
+    except Exception:
+        LOG.exception('Could not give the source allocation of migration '
+                      '%s back to %s', migration.uuid, instance.uuid)
+    _set_status(migration, status)
+    if status == 'error':
+        detail = compute_utils.exception_to_fault(exc)[1]
+        compute_utils.add_instance_fault_from_exc(
+            ctxt, instance, exc, exc_info,
+            fault_message=_('Live migration from %(src)s to %(dest)s '
+                            'failed: %(detail)s') % {
+                'src': mgr.host, 'dest': dest, 'detail': detail},
+            host=mgr.host)
+    instance.task_state = None
+    instance.power_state = _power_state(mgr, instance)
+    try:
+        instance.save()
+    except exception.InstanceNotFound:
+        pass
+
+
+def force_complete(mgr, ctxt, instance):
+    mgr.driver.live_migration_force_complete(instance)
+
+
+def abort(mgr, ctxt, instance, migration_id):
+    """Stop the driver's copy, or (queued, preparing) keep it from
+    starting: the flag makes the source roll back either way."""
+    mgr.aborted_live_migrations.add(migration_id)
+    try:
+        mgr.driver.live_migration_abort(instance)
+    except exception.Invalid:
+        LOG.info('Live migration %s of %s aborted before the copy',
+                 migration_id, instance.uuid)
+
+
+# -- destination -----------------------------------------------------------
+
+def pre_live_migration(mgr, ctxt, instance, migrate_data):
+    return mgr.driver.pre_live_migration(
+        ctxt, instance, _nw_info(mgr, ctxt, instance), migrate_data)
+
+
+def post_at_destination(mgr, ctxt, instance, node):
+    mgr.driver.post_live_migration_at_destination(
+        ctxt, instance, _nw_info(mgr, ctxt, instance))
+    instance.host = mgr.host
+    instance.node = node
+    instance.power_state = _power_state(mgr, instance)
+    instance.task_state = None
+    instance.save(expected_task_state=[task_states.MIGRATING, None])
+
+
+def rollback_at_destination(mgr, ctxt, instance):
+    mgr.driver.rollback_live_migration_at_destination(
+        ctxt, instance, _nw_info(mgr, ctxt, instance))

@@ -1,0 +1,132 @@
+"""evacuate_instance: the conductor's part of an evacuation.
+
+The instance's host is down. A Migration (type ``evacuation``) is
+created, the scheduler picks another host (the requested one if any) and
+claims it for the instance, whose consumer then holds both hosts: the
+source's allocation stays until that host's nova-compute starts again
+and cleans up (:mod:`nova.compute.evacuate`). ``rebuild_instance`` with
+``recreate`` is cast to the destination. With no host, the migration
+ends in 'error' and the instance keeps its state with a fault.
+"""
+
+import sys
+
+from oslo_log import log as logging
+
+import nova.conf
+from nova import context as nova_context
+from nova import exception, objects
+from nova.compute import rpcapi as compute_rpcapi
+from nova.compute import utils as compute_utils
+from nova.i18n import _
+from nova.scheduler import rpcapi as scheduler_rpcapi
+from nova.scheduler.client import report
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+EVENT = 'conductor_rebuild_server'
+
+
+class EvacuateTask:
+
+    def __init__(self):
+        self.scheduler = scheduler_rpcapi.SchedulerAPI()
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
+        self._reportclient = None
+
+    @property
+    def reportclient(self):
+        if self._reportclient is None:
+            self._reportclient = report.report_client_singleton()
+        return self._reportclient
+
+    def evacuate_instance(self, ctxt, instance, host, admin_password,
+                          force=False):
+        """Never raises (a cast): failures are recorded."""
+        mapping = objects.InstanceMapping.get_by_instance_uuid(
+            ctxt, instance.uuid)
+        with nova_context.target_cell(ctxt, mapping.cell_mapping) as cctxt:
+            instance._context = cctxt
+            try:
+                with compute_utils.EventReporter(cctxt, EVENT, CONF.host,
+                                                 instance.uuid):
+                    self._evacuate(ctxt, cctxt, instance, host,
+                                   admin_password, force)
+            except Exception:  # recorded by the event
+                LOG.info('Evacuation of instance %s did not start',
+                         instance.uuid, exc_info=True)
+
+    def _evacuate(self, ctxt, cctxt, instance, host, admin_password,
+                  force):
+        migration = objects.Migration(
+            cctxt, instance_uuid=instance.uuid,
+            source_compute=instance.host, source_node=instance.node,
+            old_instance_type_id=instance.flavor.id,
+            new_instance_type_id=instance.flavor.id, status='accepted',
+            migration_type='evacuation', user_id=instance.user_id,
+            project_id=instance.project_id)
+        migration.create()
+        try:
+            if host and force:
+                dest, node = self._claim_forced(cctxt, instance, host)
+            else:
+                dest, node = self._schedule(ctxt, instance, host)
+        except Exception as exc:
+            migration.status = 'error'
+            migration.save()
+            detail = compute_utils.exception_to_fault(exc)[1]
+            compute_utils.add_instance_fault_from_exc(
+                cctxt, instance, exc, sys.exc_info(),
+                fault_message=_('Evacuation could not start: %s') % detail)
+            instance.task_state = None
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+            raise
+        migration.dest_compute = dest
+        migration.dest_node = node
+        migration.dest_host = dest
+        migration.status = 'pre-migrating'
+        migration.save()
+        LOG.info('Evacuating instance %s: %s -> %s', instance.uuid,
+                 migration.source_compute, dest)
+        self.compute_rpcapi.evacuate_to(
+            cctxt, instance, instance.image_ref, admin_password, migration,
+            host=dest, node=node)
+
+    def _claim_forced(self, cctxt, instance, host):
+        """The admin's host, unchecked by the scheduler: the instance's
+        resources (what it holds on its down host) claimed there too."""
+        nodes = objects.ComputeNodeList.get_all_by_host(cctxt, host)
+        node = nodes[0]
+        held = self.reportclient.get_allocations_for_consumer(
+            cctxt, instance.uuid) or {}
+        resources = next(iter(held.values()), {}).get('resources', {})
+        if resources and not self.reportclient.claim_resources(
+                cctxt, instance.uuid,
+                {'allocations': {node.uuid: {'resources': resources}}},
+                instance.project_id, instance.user_id):
+            raise exception.NoValidHost(
+                reason=_('the resources of the server do not fit on host '
+                         '%s.') % host)
+        return host, node.hypervisor_hostname
+
+    def _schedule(self, ctxt, instance, host):
+        try:
+            spec = objects.RequestSpec.get_by_instance_uuid(ctxt,
+                                                            instance.uuid)
+        except exception.RequestSpecNotFound:
+            spec = objects.RequestSpec.from_components(
+                ctxt, instance.uuid, None, instance.flavor, 1,
+                instance.availability_zone, {}, instance.project_id,
+                instance.user_id)
+        spec.ignore_hosts = [instance.host]
+        spec.force_hosts = [host] if host else None
+        spec.retry_hosts = []
+        selections = self.scheduler.select_destinations(
+            ctxt, spec, [instance.uuid], return_objects=True,
+            return_alternates=False)
+        selection = selections[0][0]
+        return selection.service_host, selection.nodename
