@@ -18,6 +18,7 @@ from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
+from nova.conductor.tasks import destinations
 from nova.i18n import _
 from nova.scheduler import rpcapi as scheduler_rpcapi
 from nova.scheduler.client import report
@@ -69,9 +70,13 @@ class EvacuateTask:
         migration.create()
         try:
             if host and force:
-                dest, node = self._claim_forced(cctxt, instance, host)
+                dest, node = destinations.claim_on_forced_host(
+                    self.reportclient, cctxt, instance, host,
+                    self.reportclient.get_allocations_for_consumer(
+                        cctxt, instance.uuid))
             else:
-                dest, node = self._schedule(ctxt, instance, host)
+                dest, node = destinations.schedule_away_from_source(
+                    self.scheduler, ctxt, instance, host)
         except Exception as exc:
             migration.status = 'error'
             migration.save()
@@ -95,38 +100,3 @@ class EvacuateTask:
         self.compute_rpcapi.evacuate_to(
             cctxt, instance, instance.image_ref, admin_password, migration,
             host=dest, node=node)
-
-    def _claim_forced(self, cctxt, instance, host):
-        """The admin's host, unchecked by the scheduler: the instance's
-        resources (what it holds on its down host) claimed there too."""
-        nodes = objects.ComputeNodeList.get_all_by_host(cctxt, host)
-        node = nodes[0]
-        held = self.reportclient.get_allocations_for_consumer(
-            cctxt, instance.uuid) or {}
-        resources = next(iter(held.values()), {}).get('resources', {})
-        if resources and not self.reportclient.claim_resources(
-                cctxt, instance.uuid,
-                {'allocations': {node.uuid: {'resources': resources}}},
-                instance.project_id, instance.user_id):
-            raise exception.NoValidHost(
-                reason=_('the resources of the server do not fit on host '
-                         '%s.') % host)
-        return host, node.hypervisor_hostname
-
-    def _schedule(self, ctxt, instance, host):
-        try:
-            spec = objects.RequestSpec.get_by_instance_uuid(ctxt,
-                                                            instance.uuid)
-        except exception.RequestSpecNotFound:
-            spec = objects.RequestSpec.from_components(
-                ctxt, instance.uuid, None, instance.flavor, 1,
-                instance.availability_zone, {}, instance.project_id,
-                instance.user_id)
-        spec.ignore_hosts = [instance.host]
-        spec.force_hosts = [host] if host else None
-        spec.retry_hosts = []
-        selections = self.scheduler.select_destinations(
-            ctxt, spec, [instance.uuid], return_objects=True,
-            return_alternates=False)
-        selection = selections[0][0]
-        return selection.service_host, selection.nodename

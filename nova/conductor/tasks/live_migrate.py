@@ -20,6 +20,7 @@ from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
+from nova.conductor.tasks import destinations
 from nova.i18n import _
 from nova.scheduler import rpcapi as scheduler_rpcapi
 from nova.scheduler.client import report
@@ -74,10 +75,13 @@ class LiveMigrateTask:
                                            migration.uuid)
         try:
             if host and force:
-                dest, node = self._claim_forced(cctxt, instance, migration,
-                                                host)
+                dest, node = destinations.claim_on_forced_host(
+                    self.reportclient, cctxt, instance, host,
+                    self.reportclient.get_allocations_for_consumer(
+                        cctxt, migration.uuid))
             else:
-                dest, node = self._schedule(ctxt, instance, host)
+                dest, node = destinations.schedule_away_from_source(
+                    self.scheduler, ctxt, instance, host)
             migrate_data = self.compute_rpcapi.\
                 check_can_live_migrate_destination(
                     cctxt, instance, block_migration, host=dest)
@@ -94,46 +98,6 @@ class LiveMigrateTask:
                  migration.source_compute, dest)
         self.compute_rpcapi.live_migration(
             cctxt, instance, dest, migration, block_migration, migrate_data)
-
-    def _claim_forced(self, cctxt, instance, migration, host):
-        """The admin's host, unchecked by the scheduler: the instance's
-        resources are claimed on its node directly."""
-        nodes = objects.ComputeNodeList.get_all_by_host(cctxt, host)
-        if not nodes:
-            raise exception.ComputeHostNotFound(host=host)
-        node = nodes[0]
-        allocations = self.reportclient.get_allocations_for_consumer(
-            cctxt, migration.uuid) or {}
-        resources = {}
-        for alloc in allocations.values():
-            for rc, amount in alloc['resources'].items():
-                resources[rc] = resources.get(rc, 0) + amount
-        if resources and not self.reportclient.claim_resources(
-                cctxt, instance.uuid,
-                {'allocations': {node.uuid: {'resources': resources}}},
-                instance.project_id, instance.user_id):
-            raise exception.NoValidHost(
-                reason=_('the resources of the server do not fit on host '
-                         '%s.') % host)
-        return host, node.hypervisor_hostname
-
-    def _schedule(self, ctxt, instance, host):
-        try:
-            spec = objects.RequestSpec.get_by_instance_uuid(ctxt,
-                                                            instance.uuid)
-        except exception.RequestSpecNotFound:
-            spec = objects.RequestSpec.from_components(
-                ctxt, instance.uuid, None, instance.flavor, 1,
-                instance.availability_zone, {}, instance.project_id,
-                instance.user_id)
-        spec.ignore_hosts = [instance.host]
-        spec.force_hosts = [host] if host else None
-        spec.retry_hosts = []
-        selections = self.scheduler.select_destinations(
-            ctxt, spec, [instance.uuid], return_objects=True,
-            return_alternates=False)
-        selection = selections[0][0]
-        return selection.service_host, selection.nodename
 
     def _undo(self, ctxt, cctxt, instance, migration, exc, exc_info):
         """No move: the allocations back as they were, plus a fault."""

@@ -17,6 +17,7 @@ from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
+from nova.conductor.tasks import destinations
 from nova.scheduler import rpcapi as scheduler_rpcapi
 from nova.scheduler.client import report
 
@@ -86,14 +87,7 @@ class MigrateTask:
             host=selection.service_host, node=selection.nodename)
 
     def _schedule(self, ctxt, instance, flavor):
-        try:
-            spec = objects.RequestSpec.get_by_instance_uuid(ctxt,
-                                                            instance.uuid)
-        except exception.RequestSpecNotFound:
-            spec = objects.RequestSpec.from_components(
-                ctxt, instance.uuid, None, flavor, 1,
-                instance.availability_zone, {}, instance.project_id,
-                instance.user_id)
+        spec = destinations.request_spec_for(ctxt, instance)
         spec.flavor = flavor
         spec.ignore_hosts = None if CONF.allow_resize_to_same_host \
             else [instance.host]

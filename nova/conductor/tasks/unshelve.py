@@ -15,6 +15,7 @@ from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
+from nova.conductor.tasks import destinations
 from nova.scheduler import rpcapi as scheduler_rpcapi
 
 CONF = nova.conf.CONF
@@ -50,14 +51,7 @@ class UnshelveTask:
                     pass
 
     def _unshelve(self, ctxt, cctxt, instance):
-        try:
-            spec = objects.RequestSpec.get_by_instance_uuid(ctxt,
-                                                            instance.uuid)
-        except exception.RequestSpecNotFound:
-            spec = objects.RequestSpec.from_components(
-                ctxt, instance.uuid, None, instance.flavor, 1,
-                instance.availability_zone, {}, instance.project_id,
-                instance.user_id)
+        spec = destinations.request_spec_for(ctxt, instance)
         spec.ignore_hosts = None
         spec.retry_hosts = []
         selections = self.scheduler.select_destinations(
