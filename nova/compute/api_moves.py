@@ -19,6 +19,20 @@ from nova.objects import migration as migration_obj
 LOG = logging.getLogger(__name__)
 
 
+
+def _check_target_host(cctxt, instance, host_name, invalid):
+    """Raise ``invalid`` unless ``host_name`` is another compute host."""
+    if host_name == instance.host:
+        raise invalid(instance_uuid=instance.uuid, host=host_name,
+                      reason=_('it is the host the server is on.'))
+    try:
+        nodes = objects.ComputeNodeList.get_all_by_host(cctxt, host_name)
+    except exception.ComputeHostNotFound:
+        nodes = []
+    if not nodes:
+        raise invalid(instance_uuid=instance.uuid, host=host_name,
+                      reason=_('there is no such compute host.'))
+
 class CannotResizeToSameFlavor(exception.Invalid):
     msg_fmt = _('When resizing, instances must change flavor: '
                 '%(flavor)s is the flavor the server already has.')
@@ -174,19 +188,7 @@ class MovesMixin:
         with nova_context.target_cell(context, cell) as cctxt:
             instance._context = cctxt
             if host_name is not None:
-                if host_name == instance.host:
-                    raise LiveMigrationHostInvalid(
-                        instance_uuid=instance.uuid, host=host_name,
-                        reason=_('it is the host the server is on.'))
-                try:
-                    nodes = objects.ComputeNodeList.get_all_by_host(
-                        cctxt, host_name)
-                except exception.ComputeHostNotFound:
-                    nodes = []
-                if not nodes:
-                    raise LiveMigrationHostInvalid(
-                        instance_uuid=instance.uuid, host=host_name,
-                        reason=_('there is no such compute host.'))
+                _check_target_host(cctxt, instance, host_name, LiveMigrationHostInvalid)
             self._save_task_state(instance, row, action)
             objects.InstanceAction.action_start(
                 cctxt, instance.uuid, row.api_action, want_result=False)
@@ -212,19 +214,7 @@ class MovesMixin:
                 raise ComputeServiceInUse(instance_uuid=instance.uuid,
                                           host=instance.host)
             if host_name is not None:
-                if host_name == instance.host:
-                    raise EvacuateHostInvalid(
-                        instance_uuid=instance.uuid, host=host_name,
-                        reason=_('it is the host the server is on.'))
-                try:
-                    nodes = objects.ComputeNodeList.get_all_by_host(
-                        cctxt, host_name)
-                except exception.ComputeHostNotFound:
-                    nodes = []
-                if not nodes:
-                    raise EvacuateHostInvalid(
-                        instance_uuid=instance.uuid, host=host_name,
-                        reason=_('there is no such compute host.'))
+                _check_target_host(cctxt, instance, host_name, EvacuateHostInvalid)
             self._save_task_state(instance, row, action)
             objects.InstanceAction.action_start(
                 cctxt, instance.uuid, row.api_action, want_result=False)
