@@ -38,6 +38,7 @@ from nova.compute import (
     shelve,
     snapshot,
     soft_delete,
+    stalled,
 )
 from nova.objects import base as objects_base
 from nova.virt import driver as virt_driver
@@ -49,6 +50,7 @@ LOG = logging.getLogger(__name__)
 _UNLIMITED_BUILDS = 256
 
 
+@stalled.track_instance_operations
 class ComputeManager(manager.Manager):
     """Builds, deletes and watches the instances of compute host ``host``."""
 
@@ -72,6 +74,9 @@ class ComputeManager(manager.Manager):
         self._last_resize_poll = 0.0
         self._last_shelved_poll = time.monotonic()
         self._last_reclaim = 0.0
+        self._last_stalled_poll = time.monotonic()
+        # What this service is working on (see nova.compute.stalled).
+        self.operations = stalled.Operations()
         workers = CONF.max_concurrent_builds or _UNLIMITED_BUILDS
         self._build_executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix=f'build-{self.host}')
@@ -213,6 +218,18 @@ class ComputeManager(manager.Manager):
         self._last_reclaim = time.monotonic()
         soft_delete.reclaim_expired(self, context)
 
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _end_stalled_tasks(self, context):
+        """Every ``task_state_poll_interval`` seconds: end the tasks that
+        made no progress for ``task_state_timeout`` seconds."""
+        if CONF.task_state_timeout <= 0:
+            return
+        if time.monotonic() - self._last_stalled_poll < \
+                CONF.task_state_poll_interval:
+            return
+        self._last_stalled_poll = time.monotonic()
+        stalled.end_stalled_tasks(self, context)
+
     def sync_power_states(self, context):
         """One power state sync pass now; how many instances changed."""
         return power_sync.sync_power_states(self, context)
@@ -239,14 +256,26 @@ class ComputeManager(manager.Manager):
             security_groups=security_groups,
             block_device_mapping=block_device_mapping, node=node,
             limits=limits, host_list=host_list)
-        future = self._build_executor.submit(
-            utils.with_context(build.build_and_run_instance, context),
-            self, context, instance, request)
+        self._submit(instance, build.build_and_run_instance, context,
+                     self, context, instance, request)
+
+    def _submit(self, instance, func, context, *args):
+        """Run ``func(*args)`` in the pool; the instance counts as worked
+        on until it ends."""
+        self.operations.enter(instance.uuid)
+        try:
+            future = self._build_executor.submit(
+                utils.with_context(func, context), *args)
+        except BaseException:
+            self.operations.exit(instance.uuid)
+            raise
         with self._builds_lock:
             self._builds.add(future)
-        future.add_done_callback(self._build_done)
+        future.add_done_callback(
+            lambda f: self._build_done(f, instance.uuid))
 
-    def _build_done(self, future):
+    def _build_done(self, future, instance_uuid):
+        self.operations.exit(instance_uuid)
         with self._builds_lock:
             self._builds.discard(future)
 
@@ -376,13 +405,9 @@ class ComputeManager(manager.Manager):
                        block_migration=False, migrate_data=None):
         """In a pool thread: the copy may run long, and force complete
         and abort must reach this host meanwhile."""
-        future = self._build_executor.submit(
-            utils.with_context(live_migration.live_migration, context),
-            self, context, instance, dest, migration, block_migration,
-            migrate_data)
-        with self._builds_lock:
-            self._builds.add(future)
-        future.add_done_callback(self._build_done)
+        self._submit(instance, live_migration.live_migration, context,
+                     self, context, instance, dest, migration,
+                     block_migration, migrate_data)
 
     def pre_live_migration(self, context, instance, migrate_data=None):
         return live_migration.pre_live_migration(self, context, instance,

@@ -1,4 +1,5 @@
-"""Start-up recovery: finish what a crash of nova-compute interrupted.
+"""Ending a task that no operation will finish: at start-up (a crash of
+nova-compute cut it off) and when it stalled (:mod:`nova.compute.stalled`).
 
 An instance left ``building`` can no longer finish (its build thread is
 gone): it goes to ERROR with a fault. One left ``deleting`` is deleted.
@@ -8,6 +9,9 @@ its allocation back, with a fault. A resize, migration or rebuild cut in
 the middle leaves disks in an unknown state: ERROR with a fault naming
 it. Any other task in progress is cleared and the power state re-read;
 without a guest left the instance goes to ERROR with a fault.
+
+``why`` is the cause as the fault tells it, e.g. "the compute service on
+host h1 restarted".
 """
 
 from oslo_log import log as logging
@@ -27,20 +31,26 @@ def recover_instances(mgr, ctxt):
     except Exception:
         LOG.exception('Could not clean up the evacuated instances of %s',
                       mgr.host)
+    why = restarted(mgr.host)
     for instance in objects.InstanceList.get_by_host(ctxt, mgr.host):
         try:
-            _recover(mgr, ctxt, instance)
+            end_task(mgr, ctxt, instance, why)
         except Exception:
             LOG.exception('Could not recover instance %s', instance.uuid)
 
 
-def _recover(mgr, ctxt, instance):
+def restarted(host):
+    return _('the compute service on host %s restarted') % host
+
+
+def end_task(mgr, ctxt, instance, why):
+    """End the task (or build) of ``instance``, which nothing will finish."""
     if instance.task_state == task_states.DELETING:
         LOG.info('Finishing the interrupted delete of %s', instance.uuid)
         delete.terminate_instance(mgr, ctxt, instance)
     elif instance.vm_state == vm_states.BUILDING:
-        LOG.warning('Instance %s was building when %s stopped; setting it '
-                    'to ERROR', instance.uuid, mgr.host)
+        LOG.warning('Build of instance %s on %s cannot finish (%s); setting '
+                    'it to ERROR', instance.uuid, mgr.host, why)
         try:
             network_info = mgr.network_api.get_instance_nw_info(
                 ctxt, instance)
@@ -51,9 +61,8 @@ def _recover(mgr, ctxt, instance):
                           instance.uuid)
         exc = exception.BuildAbortException(
             instance_uuid=instance.uuid,
-            reason=_('the compute service on host %s restarted while the '
-                     'instance was building; delete the server and create '
-                     'it again') % mgr.host)
+            reason=_('%s while the instance was building; delete the '
+                     'server and create it again') % why)
         compute_utils.add_instance_fault_from_exc(ctxt, instance, exc,
                                                   host=mgr.host)
         try:
@@ -64,11 +73,11 @@ def _recover(mgr, ctxt, instance):
                           instance.uuid)
         build.set_error_state(instance)
     elif instance.task_state == task_states.MIGRATING:
-        _recover_live_migration(mgr, ctxt, instance)
+        _recover_live_migration(mgr, ctxt, instance, why)
     elif instance.task_state in _UNSAFE_TASKS:
-        _interrupted(mgr, ctxt, instance, error=True)
+        _interrupted(mgr, ctxt, instance, why, error=True)
     elif instance.task_state is not None:
-        _interrupted(mgr, ctxt, instance, error=False)
+        _interrupted(mgr, ctxt, instance, why, error=False)
 
 
 # Tasks that leave disks or the guest half moved or half rebuilt.
@@ -81,8 +90,7 @@ _UNSAFE_TASKS = (task_states.RESIZE_PREP, task_states.RESIZE_MIGRATING,
 
 
 class OperationInterrupted(exception.NovaException):
-    msg_fmt = _('The %(task)s of this server was interrupted by a restart '
-                'of the compute service on host %(host)s.')
+    msg_fmt = _('The %(task)s of this server was cut off: %(why)s.')
 
 
 def _power_state(mgr, instance):
@@ -92,27 +100,29 @@ def _power_state(mgr, instance):
         return power_state.NOSTATE
 
 
-def _interrupted(mgr, ctxt, instance, error):
-    """Clear the task; ERROR with a fault when the outcome is unknown
-    (``error``) or the guest is gone."""
+def _interrupted(mgr, ctxt, instance, why, error, task_name=None):
+    """Clear the task, with a fault saying why; ERROR when the outcome is
+    unknown (``error``) or the guest is gone."""
     task = instance.task_state
     instance.power_state = _power_state(mgr, instance)
     if instance.power_state == power_state.NOSTATE and \
             instance.vm_state not in (vm_states.SHELVED_OFFLOADED,):
         error = True
-    LOG.info('Task %s of instance %s interrupted by a restart: %s',
-             task, instance.uuid, 'ERROR' if error else 'cleared')
+    LOG.info('Task %s of instance %s cut off (%s): %s', task, instance.uuid,
+             why, 'ERROR' if error else 'cleared')
+    compute_utils.add_instance_fault_from_exc(
+        ctxt, instance, OperationInterrupted(task=task_name or task, why=why),
+        host=mgr.host)
     if error:
-        compute_utils.add_instance_fault_from_exc(
-            ctxt, instance, OperationInterrupted(task=task, host=mgr.host),
-            host=mgr.host)
         instance.vm_state = vm_states.ERROR
     instance.task_state = None
-    instance.save()
+    # Only if the task is still the one we end: an operation that started
+    # meanwhile keeps its own.
+    instance.save(expected_task_state=[task])
 
 
-def _recover_live_migration(mgr, ctxt, instance):
-    """The source restarted mid live migration: the guest never left."""
+def _recover_live_migration(mgr, ctxt, instance, why):
+    """The source's live migration was cut off: the guest never left."""
     found = objects.MigrationList.get_by_filters(ctxt, {
         'instance_uuid': instance.uuid, 'migration_type': 'live-migration',
         'status': ['accepted', 'queued', 'preparing', 'running']})
@@ -135,8 +145,5 @@ def _recover_live_migration(mgr, ctxt, instance):
         except Exception:
             LOG.exception('Could not ask %s to roll back %s',
                           migration.dest_compute, instance.uuid)
-    compute_utils.add_instance_fault_from_exc(
-        ctxt, instance, OperationInterrupted(task=_('live migration'),
-                                             host=mgr.host),
-        host=mgr.host)
-    _interrupted(mgr, ctxt, instance, error=False)
+    _interrupted(mgr, ctxt, instance, why, error=False,
+                 task_name=_('live migration'))

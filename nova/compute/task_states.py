@@ -46,3 +46,8 @@ UNRESCUING = 'unrescuing'
 SHELVING = 'shelving'
 SHELVING_OFFLOADING = 'shelving_offloading'
 UNSHELVING = 'unshelving'
+
+# Every task state: an instance holding one of these is in the middle of
+# an operation (the stalled-task reapers look for them).
+ALL = tuple(sorted({value for name, value in dict(globals()).items()
+                    if name.isupper() and isinstance(value, str)}))

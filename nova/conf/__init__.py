@@ -11,6 +11,7 @@ from nova.conf import (
     compute,
     conductor,
     database,
+    deadlines,
     default,
     glance,
     libvirt,
@@ -27,7 +28,7 @@ from nova.conf import (
 
 CONF = cfg.CONF
 
-MODULES = (api, compute, conductor, database, default, glance, libvirt, network,
+MODULES = (api, compute, conductor, database, deadlines, default, glance, libvirt, network,
            notifications, placement, quota, rpc, scheduler, service, upgrade_levels, wsgi)
 
 for _module in MODULES:
