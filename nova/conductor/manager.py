@@ -1,10 +1,15 @@
 """nova-conductor: runs object methods for DB-less services and drives
 the build workflows (scheduling, cells, casting to the compute host)."""
 
+import time
+
 import oslo_messaging as messaging
 from oslo_log import log as logging
+from oslo_service import periodic_task
 
+import nova.conf
 from nova import exception, manager
+from nova.conductor import stalled
 from nova.conductor.tasks import (
     build,
     evacuate,
@@ -15,6 +20,7 @@ from nova.conductor.tasks import (
 )
 from nova.objects import base as objects_base
 
+CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 
@@ -149,3 +155,17 @@ class ConductorManager(manager.Manager):
         self.compute_task_mgr = ComputeTaskManager()
         self.additional_endpoints = [self.compute_task_mgr,
                                      ObjectIndirectionEndpoint()]
+        self._last_stalled_poll = time.monotonic()
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _end_stalled(self, context):
+        """Every ``task_state_poll_interval`` seconds: end the builds and
+        tasks no compute can end (:mod:`nova.conductor.stalled`)."""
+        if CONF.task_state_timeout <= 0:
+            return
+        if time.monotonic() - self._last_stalled_poll < \
+                CONF.task_state_poll_interval:
+            return
+        self._last_stalled_poll = time.monotonic()
+        stalled.end_stalled(context,
+                            self.compute_task_mgr.builder.reportclient)

@@ -16,6 +16,7 @@ from nova import exception, objects
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
 from nova.compute import vm_states
+from nova.i18n import _
 from nova.scheduler import host_manager
 from nova.scheduler import rpcapi as scheduler_rpcapi
 from nova.scheduler.client import report
@@ -170,15 +171,39 @@ class BuildTask:
                 instance.destroy()
                 self._release(ctxt, instance.uuid)
                 return
+            self._cast_build(cctxt, instance, selected, image=image,
+                             request_spec=request_spec,
+                             admin_password=admin_password,
+                             injected_files=injected_files,
+                             requested_networks=requested_networks,
+                             block_device_mapping=block_device_mapping,
+                             host_list=host_list)
+
+    def _cast_build(self, cctxt, instance, selected, request_spec,
+                    host_list, **kwargs):
+        """Send the build to its host. The instance exists in its cell by
+        now: if it cannot be sent, it ends there in ERROR, with a fault
+        and without its allocation (not a second copy in cell0)."""
+        try:
             self.compute_rpcapi.build_and_run_instance(
                 cctxt, instance=instance, host=selected.service_host,
-                image=image, request_spec=request_spec,
+                request_spec=request_spec,
                 filter_properties=filter_properties_for(request_spec,
                                                         selected),
-                admin_password=admin_password,
-                injected_files=injected_files,
-                requested_networks=requested_networks,
-                security_groups=None,
-                block_device_mapping=block_device_mapping,
-                node=selected.nodename, limits=selected.limits,
-                host_list=host_list)
+                security_groups=None, node=selected.nodename,
+                limits=selected.limits, host_list=host_list, **kwargs)
+        except Exception as exc:
+            exc_info = sys.exc_info()
+            LOG.exception('Could not send the build of %s to %s',
+                          instance.uuid, selected.service_host)
+            self._release(cctxt, instance.uuid)
+            fault = exception.BuildAbortException(
+                instance_uuid=instance.uuid,
+                reason=_('the build could not be sent to nova-compute on '
+                         'host %(host)s: %(error)s') % {
+                    'host': selected.service_host, 'error': exc})
+            compute_utils.add_instance_fault_from_exc(cctxt, instance, fault,
+                                                      exc_info=exc_info)
+            instance.vm_state = vm_states.ERROR
+            instance.task_state = None
+            instance.save()

@@ -1,0 +1,191 @@
+"""nova-conductor's deadline on what no compute can end by itself.
+
+nova-compute ends the stalled tasks of the instances on its host
+(:mod:`nova.compute.stalled`); what it cannot see is ended here, every
+``task_state_poll_interval`` seconds, once ``task_state_timeout`` seconds
+have passed with no change:
+
+* a build request never scheduled (the request to nova-conductor was
+  lost, or a conductor stopped while scheduling it): the server goes to
+  cell0 in ERROR with a fault, and any allocation the scheduler had
+  already claimed for it is removed;
+* an instance mapping with no cell and no build request (a create cut off
+  between the two writes): removed;
+* an instance that holds a task or is building and that no compute took
+  (no host: the request to the compute was lost) or whose compute service
+  is down: ERROR with a fault naming the cause; a build's allocation is
+  removed, an instance on a host keeps it (the host still holds its disks).
+"""
+
+import datetime
+
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+import nova.conf
+from nova import context as nova_context
+from nova import exception, objects, servicegroup
+from nova.compute import task_states, vm_states
+from nova.compute import utils as compute_utils
+from nova.conductor.tasks import build
+from nova.i18n import _
+
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+
+class BuildNeverScheduled(exception.NovaException):
+    msg_fmt = _('The server was not scheduled within %(timeout)d s: the '
+                'request to nova-conductor was lost or the conductor '
+                'stopped while scheduling it. Delete the server and create '
+                'it again.')
+
+
+class NeverTakenByCompute(exception.NovaException):
+    msg_fmt = _('No compute host took up the %(task)s of this server '
+                'within %(timeout)d s: the request to the compute service '
+                'was lost.')
+
+
+class ComputeDown(exception.NovaException):
+    msg_fmt = _('The %(task)s of this server cannot finish: nova-compute on '
+                'host %(host)s is down (no report for more than '
+                '%(down)d s).')
+
+
+def _naive(value):
+    if value is not None and value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return value
+
+
+def end_stalled(ctxt, reportclient):
+    """One pass; {what: how many} ended."""
+    timeout = CONF.task_state_timeout
+    counts = {'build_requests': 0, 'instance_mappings': 0, 'instances': 0}
+    if timeout <= 0:
+        return counts
+    cutoff = timeutils.utcnow() - datetime.timedelta(seconds=timeout)
+    naive_cutoff = _naive(cutoff)
+    counts['build_requests'] = _end_unscheduled_builds(
+        ctxt, reportclient, naive_cutoff, timeout)
+    counts['instance_mappings'] = _remove_orphan_mappings(ctxt, naive_cutoff)
+    for cell in objects.CellMappingList.get_all(ctxt):
+        if cell.is_cell0():
+            continue    # nothing runs there
+        try:
+            with nova_context.target_cell(ctxt, cell) as cctxt:
+                counts['instances'] += _end_orphaned_tasks(
+                    cctxt, reportclient, cutoff, timeout)
+        except Exception:  # other cells; next pass again
+            LOG.exception('Could not look for stalled instances in cell %s',
+                          cell.uuid)
+    if any(counts.values()):
+        LOG.warning('Ended stalled work older than %d s: %s', timeout,
+                    counts)
+    return counts
+
+
+def _created(obj):
+    return _naive(obj.created_at) if obj.obj_attr_is_set('created_at') \
+        else None
+
+
+def _end_unscheduled_builds(ctxt, reportclient, cutoff, timeout):
+    ended = 0
+    for build_request in objects.BuildRequestList.get_all(ctxt):
+        created = _created(build_request)
+        if created is None or created > cutoff:
+            continue
+        LOG.warning('Build request of %s was not scheduled within %d s',
+                    build_request.instance_uuid, timeout)
+        _release(ctxt, reportclient, build_request.instance_uuid)
+        try:
+            build.bury_in_cell0(ctxt, build_request,
+                                BuildNeverScheduled(timeout=timeout),
+                                tags=build_request.tags)
+            ended += 1
+        except Exception:  # next one; next pass again
+            LOG.exception('Could not put %s in cell0',
+                          build_request.instance_uuid)
+    return ended
+
+
+def _remove_orphan_mappings(ctxt, cutoff):
+    removed = 0
+    for mapping in objects.InstanceMappingList.get_by_cell_id(ctxt, None):
+        created = _created(mapping)
+        if created is None or created > cutoff:
+            continue
+        try:
+            objects.BuildRequest.get_by_instance_uuid(ctxt,
+                                                      mapping.instance_uuid)
+            continue    # its build request is ended above
+        except exception.BuildRequestNotFound:
+            pass
+        LOG.warning('Removing the mapping of %s: it has neither a cell nor '
+                    'a build request', mapping.instance_uuid)
+        mapping.destroy()
+        removed += 1
+    return removed
+
+
+def _release(ctxt, reportclient, instance_uuid):
+    try:
+        reportclient.delete_allocation_for_instance(ctxt, instance_uuid)
+    except Exception:  # an orphan allocation is logged
+        LOG.exception('Could not remove the allocations of %s',
+                      instance_uuid)
+
+
+def _stalled_instances(cctxt, cutoff):
+    found = {}
+    for filters in ({'task_state': list(task_states.ALL)},
+                    {'vm_state': vm_states.BUILDING}):
+        filters.update({'deleted': False, 'changes-before': cutoff})
+        for instance in objects.InstanceList.get_by_filters(cctxt, filters):
+            found[instance.uuid] = instance
+    return list(found.values())
+
+
+def _end_orphaned_tasks(cctxt, reportclient, cutoff, timeout):
+    liveness = servicegroup.API()
+    up = {}
+    ended = 0
+    for instance in _stalled_instances(cctxt, cutoff):
+        task = instance.task_state or _('build')
+        if instance.host is None:
+            exc = NeverTakenByCompute(task=task, timeout=timeout)
+        else:
+            if instance.host not in up:
+                try:
+                    service = objects.Service.get_by_compute_host(
+                        cctxt, instance.host)
+                    up[instance.host] = liveness.service_is_up(service)
+                except exception.NotFound:
+                    up[instance.host] = False
+            if up[instance.host]:
+                continue    # nova-compute there owns it
+            exc = ComputeDown(task=task, host=instance.host,
+                              down=CONF.service_down_time)
+        if _set_error(cctxt, instance, exc):
+            ended += 1
+            if instance.host is None:
+                _release(cctxt, reportclient, instance.uuid)
+    return ended
+
+
+def _set_error(cctxt, instance, exc):
+    LOG.warning('Ending the stalled %s of instance %s: %s',
+                instance.task_state or 'build', instance.uuid,
+                exc.format_message())
+    expected_task = instance.task_state
+    compute_utils.add_instance_fault_from_exc(cctxt, instance, exc)
+    instance.vm_state = vm_states.ERROR
+    instance.task_state = None
+    try:
+        # Only if nothing moved on meanwhile.
+        instance.save(expected_task_state=[expected_task])
+    except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
+        return False
+    return True

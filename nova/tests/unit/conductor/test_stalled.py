@@ -1,0 +1,188 @@
+"""nova-conductor ends the builds and tasks that no compute can end:
+real Placement, SQLite API DB and cells."""
+
+import datetime
+
+import pytest
+import sqlalchemy as sa
+from oslo_utils import uuidutils
+
+import nova.conf
+from nova import context as nova_context
+from nova import exception, objects
+from nova.compute import power_state, task_states, vm_states
+from nova.conductor import stalled
+from nova.db.api import api as api_db
+from nova.db.api import models as api_models
+from nova.db.main import api as main_db
+from nova.db.main import models as main_models
+from nova.scheduler.client import report
+from nova.tests.unit.conductor import test_build
+
+CONF = nova.conf.CONF
+TIMEOUT = 600
+LONG_AGO = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - \
+    datetime.timedelta(seconds=TIMEOUT + 60)
+
+
+@pytest.fixture(autouse=True)
+def _timeout():
+    CONF.set_override('task_state_timeout', TIMEOUT)
+    yield
+    CONF.clear_override('task_state_timeout')
+
+
+def _age_api_rows(ctxt, model, uuid):
+    with api_db.context_manager.writer.using(ctxt) as session:
+        session.execute(sa.update(model).where(
+            model.instance_uuid == uuid).values(created_at=LONG_AGO))
+
+
+def _age_instance(cctxt, uuid):
+    with main_db.get_context_manager(cctxt).writer.using(cctxt) as session:
+        session.execute(sa.update(main_models.Instance).where(
+            main_models.Instance.uuid == uuid).values(
+            created_at=LONG_AGO, updated_at=LONG_AGO))
+
+
+def _claim(ctxt, node_uuid, consumer):
+    assert report.report_client_singleton().claim_resources(
+        ctxt, consumer, {'allocations': {node_uuid: {'resources': {
+            'VCPU': 1, 'MEMORY_MB': 1024, 'DISK_GB': 10}}}}, 'p', 'u')
+
+
+def _end(cells):
+    return stalled.end_stalled(cells.ctxt, report.report_client_singleton())
+
+
+def test_a_build_request_never_scheduled_goes_to_cell0_with_the_cause(
+        cells, placement):
+    node = cells.add_compute('host1')
+    br, _spec = test_build._boot_request(cells.ctxt)
+    # The scheduler had claimed before the conductor stopped.
+    _claim(cells.ctxt, node, br.instance_uuid)
+    _age_api_rows(cells.ctxt, api_models.BuildRequest, br.instance_uuid)
+    assert _end(cells)['build_requests'] == 1
+    instance = test_build._instance_in(cells, cells.cell0, br.instance_uuid)
+    assert instance.vm_state == vm_states.ERROR
+    assert 'was not scheduled within 600 s' in instance.fault.message
+    with pytest.raises(exception.BuildRequestNotFound):
+        objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
+                                                  br.instance_uuid)
+    assert test_build._allocations(placement, br.instance_uuid) == {}
+    mapping = objects.InstanceMapping.get_by_instance_uuid(
+        cells.ctxt, br.instance_uuid)
+    assert mapping.cell_mapping.uuid == cells.cell0.uuid
+
+
+def test_a_young_build_request_is_left_to_the_conductor(cells, placement):
+    br, _spec = test_build._boot_request(cells.ctxt)
+    assert _end(cells) == {'build_requests': 0, 'instance_mappings': 0,
+                           'instances': 0}
+    assert objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
+                                                     br.instance_uuid)
+
+
+def test_a_mapping_with_neither_cell_nor_build_request_is_removed(
+        cells, placement):
+    uuid = uuidutils.generate_uuid()
+    objects.InstanceMapping(cells.ctxt, instance_uuid=uuid, project_id='p',
+                            user_id='u', cell_mapping=None).create()
+    _age_api_rows(cells.ctxt, api_models.InstanceMapping, uuid)
+    assert _end(cells)['instance_mappings'] == 1
+    with pytest.raises(exception.InstanceMappingNotFound):
+        objects.InstanceMapping.get_by_instance_uuid(cells.ctxt, uuid)
+
+
+def _cell1_instance(cells, **kw):
+    flavor = objects.Flavor(id=1, flavorid='1', name='m1.small', vcpus=1,
+                            memory_mb=1024, root_gb=10, ephemeral_gb=0,
+                            swap=0, extra_specs={})
+    values = {'uuid': uuidutils.generate_uuid(), 'project_id': 'p',
+              'user_id': 'u', 'display_name': 'vm', 'flavor': flavor,
+              'vcpus': 1, 'memory_mb': 1024, 'root_gb': 10,
+              'ephemeral_gb': 0, 'power_state': power_state.NOSTATE}
+    values.update(kw)
+    with nova_context.target_cell(cells.ctxt, cells.cell1) as cctxt:
+        instance = objects.Instance(cctxt, **values)
+        instance.create()
+        _age_instance(cctxt, instance.uuid)
+    return instance
+
+
+def test_a_build_no_compute_took_goes_to_error_and_frees_placement(
+        cells, placement):
+    node = cells.add_compute('host1')
+    instance = _cell1_instance(cells, vm_state=vm_states.BUILDING,
+                               task_state=task_states.SCHEDULING)
+    _claim(cells.ctxt, node, instance.uuid)
+    assert _end(cells)['instances'] == 1
+    got = test_build._instance_in(cells, cells.cell1, instance.uuid)
+    assert (got.vm_state, got.task_state) == (vm_states.ERROR, None)
+    assert 'No compute host took up the scheduling' in got.fault.message
+    assert test_build._allocations(placement, instance.uuid) == {}
+
+
+def test_a_task_on_a_down_compute_goes_to_error_naming_the_host(
+        cells, placement):
+    node = cells.add_compute('host1', up=False)
+    instance = _cell1_instance(cells, vm_state=vm_states.ACTIVE,
+                               task_state=task_states.REBOOTING,
+                               host='host1', node='host1')
+    _claim(cells.ctxt, node, instance.uuid)
+    assert _end(cells)['instances'] == 1
+    got = test_build._instance_in(cells, cells.cell1, instance.uuid)
+    assert (got.vm_state, got.task_state) == (vm_states.ERROR, None)
+    assert 'nova-compute on host host1 is down' in got.fault.message
+    # The host still holds the guest's disks: its allocation stays.
+    assert list(test_build._allocations(placement, instance.uuid)) == [node]
+
+
+def test_a_task_on_a_live_compute_is_left_to_that_compute(cells, placement):
+    cells.add_compute('host1')
+    instance = _cell1_instance(cells, vm_state=vm_states.ACTIVE,
+                               task_state=task_states.REBOOTING,
+                               host='host1', node='host1')
+    assert _end(cells)['instances'] == 0
+    got = test_build._instance_in(cells, cells.cell1, instance.uuid)
+    assert got.task_state == task_states.REBOOTING
+
+
+def test_the_cause_survives_a_newer_change(cells, placement):
+    """An operation that moved on meanwhile keeps its state."""
+    instance = _cell1_instance(cells, vm_state=vm_states.BUILDING,
+                               task_state=task_states.SCHEDULING)
+    with nova_context.target_cell(cells.ctxt, cells.cell1) as cctxt:
+        stale = objects.Instance.get_by_uuid(cctxt, instance.uuid)
+        current = objects.Instance.get_by_uuid(cctxt, instance.uuid)
+        current.task_state = task_states.SPAWNING
+        current.host = 'host1'
+        current.save()
+        assert not stalled._set_error(cctxt, stale, stalled.ComputeDown(
+            task='x', host='host1', down=1))
+    got = test_build._instance_in(cells, cells.cell1, instance.uuid)
+    assert (got.vm_state, got.task_state) == (vm_states.BUILDING,
+                                              task_states.SPAWNING)
+
+
+def test_a_build_that_cannot_be_sent_ends_in_its_cell_not_in_cell0(
+        cells, placement, scheduler_service, monkeypatch):
+    cells.add_compute('host1')
+    conductor = test_build.manager.ComputeTaskManager()
+
+    def unreachable(*args, **kwargs):
+        raise RuntimeError('the message bus is unreachable')
+    monkeypatch.setattr(conductor.builder.compute_rpcapi,
+                        'build_and_run_instance', unreachable)
+    br, spec = test_build._boot_request(cells.ctxt)
+    test_build._build(conductor, cells.ctxt, br, spec)
+    got = test_build._instance_in(cells, cells.cell1, br.instance_uuid)
+    assert (got.vm_state, got.task_state) == (vm_states.ERROR, None)
+    assert 'could not be sent to nova-compute on host host1' in \
+        got.fault.message
+    with pytest.raises(exception.InstanceNotFound):
+        test_build._instance_in(cells, cells.cell0, br.instance_uuid)
+    mapping = objects.InstanceMapping.get_by_instance_uuid(
+        cells.ctxt, br.instance_uuid)
+    assert mapping.cell_mapping.uuid == cells.cell1.uuid
+    assert test_build._allocations(placement, br.instance_uuid) == {}
