@@ -17,5 +17,6 @@ def list_opts():
 
 def set_defaults(conf=None):
     """Defaults nova sets on options that libraries own."""
-    from nova.conf import database
+    from nova.conf import database, rpc
     database.set_defaults(conf or cfg.CONF)
+    rpc.set_messaging_defaults(conf or cfg.CONF)
