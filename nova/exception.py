@@ -162,6 +162,11 @@ class NoValidHost(NovaException):
     msg_fmt = _('No valid host was found. %(reason)s')
 
 
+class ServiceNotAnswering(NovaException):
+    msg_fmt = _('%(service)s did not answer within %(timeout)s s: it is down '
+                'or overloaded, or the message bus lost the request.')
+
+
 class MaxRetriesExceeded(NoValidHost):
     msg_fmt = _('Exceeded maximum number of retries. %(reason)s')
 

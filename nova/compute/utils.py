@@ -2,10 +2,12 @@
 
 import traceback
 
+import oslo_messaging as messaging
 from oslo_log import log as logging
 
 import nova.conf
 from nova import exception, objects
+from nova.i18n import _
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -20,6 +22,12 @@ def exception_to_fault(exc, fault_message=None):
     if isinstance(exc, exception.NovaException):
         code = exc.code
         message = exc.format_message()
+    elif isinstance(exc, messaging.MessagingTimeout):
+        # Which service did not answer the caller knows best; this at
+        # least says it was a call that timed out, not a bug.
+        code = 500
+        message = _('A service did not answer in time over the message '
+                    'bus (MessagingTimeout: %s)') % exc
     else:
         code = 500
         # Unexpected errors keep their class name: 'boom' alone says

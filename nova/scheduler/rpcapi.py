@@ -36,7 +36,9 @@ class SchedulerAPI:
         With ``dry_run`` nothing is claimed in Placement: what the
         scheduler would choose now (``instance_uuids`` only count the
         instances). A call with ``[DEFAULT] long_rpc_timeout``: on a
-        large cloud filtering and claiming can take long.
+        large cloud filtering and claiming can take long; the scheduler
+        sends heartbeats while it works, so a scheduler that died with the
+        request is noticed within ``rpc_response_timeout``.
         """
         kwargs = {'spec_obj': spec_obj, 'instance_uuids': instance_uuids,
                   'return_objects': return_objects,
@@ -50,6 +52,7 @@ class SchedulerAPI:
                     'scheduler RPC API 1.1; [upgrade_levels] scheduler '
                     'caps it lower).'))
             kwargs['dry_run'] = True
-        cctxt = self.client.prepare(version=version,
-                                    timeout=CONF.long_rpc_timeout)
+        cctxt = self.client.prepare(
+            version=version, timeout=CONF.long_rpc_timeout,
+            call_monitor_timeout=CONF.rpc_response_timeout)
         return cctxt.call(ctxt, 'select_destinations', **kwargs)

@@ -9,8 +9,10 @@ host fits, the instances go to cell0 in ERROR with a fault that says why.
 
 import sys
 
+import oslo_messaging as messaging
 from oslo_log import log as logging
 
+import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import rpcapi as compute_rpcapi
@@ -21,6 +23,7 @@ from nova.scheduler import host_manager
 from nova.scheduler import rpcapi as scheduler_rpcapi
 from nova.scheduler.client import report
 
+CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 # The instance action event the conductor records for a failed build.
@@ -96,9 +99,14 @@ class BuildTask:
                                      block_device_mapping, tags=None):
         instance_uuids = [br.instance_uuid for br in build_requests]
         try:
-            host_lists = self.scheduler.select_destinations(
-                ctxt, request_specs[0], instance_uuids,
-                return_objects=True, return_alternates=True)
+            try:
+                host_lists = self.scheduler.select_destinations(
+                    ctxt, request_specs[0], instance_uuids,
+                    return_objects=True, return_alternates=True)
+            except messaging.MessagingTimeout as exc:
+                raise exception.ServiceNotAnswering(
+                    service='nova-scheduler',
+                    timeout=CONF.rpc_response_timeout) from exc
         except Exception as exc:
             # NoValidHost (or a scheduler that failed): every instance of
             # the request goes to cell0 with the reason as its fault.

@@ -44,3 +44,13 @@ def test_long_message_is_cut_to_the_column(ctxt, instance):
     fault = objects.InstanceFault.get_latest_for_instance(ctxt,
                                                           instance.uuid)
     assert fault.message == 'y' * compute_utils.MAX_FAULT_MESSAGE
+
+
+def test_a_call_that_timed_out_says_so_in_the_fault():
+    import oslo_messaging as messaging
+    code, message = compute_utils.exception_to_fault(
+        messaging.MessagingTimeout('Timed out waiting for a reply to 42'))
+    assert code == 500
+    assert message.startswith('A service did not answer in time over the '
+                              'message bus')
+    assert 'reply to 42' in message

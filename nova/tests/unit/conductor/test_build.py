@@ -240,3 +240,17 @@ def test_placement_down_buries_instance_with_the_reason(
     assert instance.vm_state == vm_states.ERROR
     assert instance.fault.message.startswith('Placement is unreachable')
     assert 'http://127.0.0.1:9' in instance.fault.message
+
+
+def test_a_scheduler_that_does_not_answer_is_named_in_the_fault(
+        cells, conductor, monkeypatch):
+    def silent(*args, **kwargs):
+        raise messaging.MessagingTimeout('Timed out waiting for a reply')
+    monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
+                        silent)
+    br, spec = _boot_request(cells.ctxt)
+    _build(conductor, cells.ctxt, br, spec)
+    instance = _instance_in(cells, cells.cell0, br.instance_uuid)
+    assert instance.vm_state == vm_states.ERROR
+    assert instance.fault.message.startswith(
+        'nova-scheduler did not answer within')
