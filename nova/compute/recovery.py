@@ -17,7 +17,14 @@ host h1 restarted".
 from oslo_log import log as logging
 
 from nova import exception, objects
-from nova.compute import build, delete, power_state, task_states, vm_states
+from nova.compute import (
+    build,
+    delete,
+    power_state,
+    resize,
+    task_states,
+    vm_states,
+)
 from nova.compute import utils as compute_utils
 from nova.i18n import _
 
@@ -75,11 +82,16 @@ def end_task(mgr, ctxt, instance, why):
     elif instance.task_state == task_states.MIGRATING:
         _recover_live_migration(mgr, ctxt, instance, why)
     elif instance.task_state in _UNSAFE_TASKS:
+        if instance.task_state in _MOVE_TASKS:
+            resize.end_cut_off_move(mgr, ctxt, instance)
         _interrupted(mgr, ctxt, instance, why, error=True)
     elif instance.task_state is not None:
         _interrupted(mgr, ctxt, instance, why, error=False)
 
 
+# A resize or cold migration on its way: its migration is open.
+_MOVE_TASKS = (task_states.RESIZE_PREP, task_states.RESIZE_MIGRATING,
+               task_states.RESIZE_MIGRATED, task_states.RESIZE_FINISH)
 # Tasks that leave disks or the guest half moved or half rebuilt.
 _UNSAFE_TASKS = (task_states.RESIZE_PREP, task_states.RESIZE_MIGRATING,
                  task_states.RESIZE_MIGRATED, task_states.RESIZE_FINISH,

@@ -397,3 +397,31 @@ def drop_move_allocations(reportclient, ctxt, instance_uuid):
                           '%s of deleted instance %s', migration.uuid,
                           instance_uuid)
         _set_migration_status(migration, 'error')
+
+
+# -- a move cut off (restart or stalled; nova.compute.recovery) --------------
+
+_CUT_OFF_STATUSES = ('pre-migrating', 'migrating', 'post-migrating')
+
+
+def end_cut_off_move(mgr, ctxt, instance):
+    """The resize or cold migration of ``instance`` stopped before it
+    finished: its migration ends in 'error' and Placement holds one
+    allocation, on the host the instance row names (where its guest is
+    expected): the source's given back if the instance never left it,
+    else the source's dropped."""
+    migrations = objects.MigrationList.get_by_filters(
+        ctxt, {'instance_uuid': instance.uuid, 'status': _CUT_OFF_STATUSES})
+    for migration in migrations:
+        if migration.migration_type not in ('resize', 'migration'):
+            continue
+        if instance.host == migration.source_compute:
+            _back_to_source(mgr, ctxt, instance, migration)
+        else:
+            try:
+                mgr.reportclient.delete_allocation_for_instance(
+                    ctxt, migration.uuid)
+            except Exception:
+                LOG.exception('Could not remove the source allocation of '
+                              'migration %s', migration.uuid)
+        _set_migration_status(migration, 'error')

@@ -7,6 +7,7 @@ from oslo_utils import uuidutils
 
 from nova import objects
 from nova.compute import power_state, recovery, task_states, vm_states
+from nova.scheduler.client import report
 
 
 @pytest.fixture
@@ -69,4 +70,66 @@ def test_an_interrupted_live_migration_stays_on_the_source(
     assert (got.vm_state, got.task_state, got.host) == (
         vm_states.ACTIVE, None, host1.host)
     assert 'live migration' in got.fault.message
+    assert objects.Migration.get_by_id(ctxt, migration.id).status == 'error'
+
+
+RESOURCES = {'VCPU': 1, 'MEMORY_MB': 512, 'DISK_GB': 1}
+
+
+def _other_provider(ctxt):
+    client = report.report_client_singleton()
+    rp = uuidutils.generate_uuid()
+    client.ensure_resource_provider(ctxt, rp, 'other-host')
+    client.set_inventory_for_provider(ctxt, rp, {
+        rc: {'total': 16 * 1024, 'reserved': 0, 'min_unit': 1,
+             'max_unit': 16 * 1024, 'step_size': 1, 'allocation_ratio': 1.0}
+        for rc in RESOURCES})
+    return rp
+
+
+def _move(ctxt, host1, instance, source, dest, instance_rp, migration_rp):
+    """A resize from ``source`` to ``dest``: the instance holds the
+    destination's allocation, the migration the source's."""
+    client = report.report_client_singleton()
+    migration = objects.Migration(
+        ctxt, instance_uuid=instance.uuid, source_compute=source,
+        source_node=source, dest_compute=dest, dest_node=dest,
+        status='migrating', migration_type='resize',
+        uuid=uuidutils.generate_uuid())
+    migration.create()
+    client.delete_allocation_for_instance(ctxt, instance.uuid)
+    for consumer, rp in ((instance.uuid, instance_rp),
+                         (migration.uuid, migration_rp)):
+        assert client.claim_resources(ctxt, consumer, {'allocations': {
+            rp: {'resources': RESOURCES}}}, 'p', 'u')
+    return migration
+
+
+def test_a_move_cut_off_on_the_source_gives_it_its_allocation_back(
+        ctxt, host1, instance):
+    client = report.report_client_singleton()
+    source_rp = host1.rt.compute_nodes[host1.host].uuid
+    migration = _move(ctxt, host1, instance, host1.host, 'other-host',
+                      instance_rp=_other_provider(ctxt),
+                      migration_rp=source_rp)
+    got = _restart_with(ctxt, host1, instance, task_states.RESIZE_MIGRATING)
+    assert got.vm_state == vm_states.ERROR
+    assert list(client.get_allocations_for_consumer(
+        ctxt, instance.uuid)) == [source_rp]
+    assert client.get_allocations_for_consumer(ctxt, migration.uuid) == {}
+    assert objects.Migration.get_by_id(ctxt, migration.id).status == 'error'
+
+
+def test_a_move_cut_off_on_the_destination_drops_the_source_allocation(
+        ctxt, host1, instance):
+    client = report.report_client_singleton()
+    dest_rp = host1.rt.compute_nodes[host1.host].uuid
+    migration = _move(ctxt, host1, instance, 'other-host', host1.host,
+                      instance_rp=dest_rp,
+                      migration_rp=_other_provider(ctxt))
+    got = _restart_with(ctxt, host1, instance, task_states.RESIZE_FINISH)
+    assert got.vm_state == vm_states.ERROR
+    assert list(client.get_allocations_for_consumer(
+        ctxt, instance.uuid)) == [dest_rp]
+    assert client.get_allocations_for_consumer(ctxt, migration.uuid) == {}
     assert objects.Migration.get_by_id(ctxt, migration.id).status == 'error'
