@@ -3,11 +3,19 @@
 Every message carries the request context (``RequestContextSerializer``)
 and its arguments as versioned objects (``NovaObjectSerializer``).
 Servers run on the ``threading`` executor: native threads, no eventlet.
+
+Arguments such as ``admin_password`` cross the bus in clear (the compute
+needs them); oslo.messaging's drivers log whole messages at their lowest
+(TRACE) level, so :func:`init` masks passwords and tokens in every record
+of oslo.messaging's loggers.
 """
+
+import logging
 
 import oslo_messaging as messaging
 from oslo_messaging.rpc import dispatcher
 from oslo_serialization import jsonutils
+from oslo_utils import strutils
 
 import nova.conf
 import nova.context
@@ -23,6 +31,51 @@ NOTIFIER = None
 ALLOWED_EXMODS = ['nova.exception']
 
 
+class SecretMaskingFilter(logging.Filter):
+    """Masks passwords and tokens in a record's message (never drops one).
+
+    ``strutils.mask_password`` knows the keys nova's messages use
+    (``admin_password``, ``new_pass``, ``*_password``, ``auth_token``).
+    """
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad record is logging's to report
+            return True
+        masked = strutils.mask_password(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+SECRET_FILTER = SecretMaskingFilter()
+# The loggers of oslo.messaging that print message bodies; a filter on a
+# logger applies only to the records created on it, not to its children's.
+_MESSAGE_LOGGERS = (
+    'oslo_messaging',
+    'oslo_messaging._drivers.amqpdriver',
+    'oslo_messaging._drivers.common',
+    'oslo_messaging._drivers.impl_rabbit',
+    'oslo_messaging._drivers.impl_fake',
+    'oslo_messaging.rpc.server',
+    'oslo_messaging.rpc.dispatcher',
+    'oslo_messaging.notify._impl_log',
+    'oslo_messaging.notify.messaging',
+)
+
+
+def mask_messaging_logs():
+    """Add :data:`SECRET_FILTER` to every oslo.messaging logger."""
+    names = set(_MESSAGE_LOGGERS)
+    names.update(name for name in list(logging.root.manager.loggerDict)
+                 if name.startswith(('oslo_messaging.', 'oslo.messaging.')))
+    for name in names:
+        logger = logging.getLogger(name)
+        if SECRET_FILTER not in logger.filters:
+            logger.addFilter(SECRET_FILTER)
+
+
 def init(conf=CONF):
     global TRANSPORT, NOTIFICATION_TRANSPORT, NOTIFIER
     if TRANSPORT is not None:
@@ -30,6 +83,8 @@ def init(conf=CONF):
     TRANSPORT = messaging.get_rpc_transport(conf, allowed_remote_exmods=ALLOWED_EXMODS)
     NOTIFICATION_TRANSPORT = messaging.get_notification_transport(
         conf, allowed_remote_exmods=ALLOWED_EXMODS)
+    # After the transports: their driver modules' loggers exist now.
+    mask_messaging_logs()
     NOTIFIER = messaging.Notifier(
         NOTIFICATION_TRANSPORT, serializer=RequestContextSerializer(JsonPayloadSerializer()))
 

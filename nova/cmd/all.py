@@ -13,6 +13,7 @@ import sys
 from oslo_log import log as logging
 
 from nova.all_in_one import settings, stack, virt
+from nova.cmd import log_options
 
 LOG = logging.getLogger(__name__)
 DEFAULT_STATE_PATH = os.path.join(os.path.expanduser('~'), '.local', 'share', 'nova')
@@ -88,6 +89,7 @@ def main(argv=None):
                                    args.placement_port, args.glance_port)
     deployment = stack.AllInOne(state_path, endpoints, driver, args.config_file)
     conf_path = deployment.configure()
+    log_options()
     print(f'nova-all: configuration {conf_path}; logs in {deployment.state_path}/log; '
           'setting up the databases', flush=True)
 

@@ -9,6 +9,7 @@ import sys
 
 import nova.conf
 from nova import config, service
+from nova.cmd import log_options
 from nova.wsgi import osapi_compute
 
 CONF = nova.conf.CONF
@@ -24,6 +25,7 @@ def create_service(host=None, port=None):
 
 def main():
     config.parse_args(sys.argv)
+    log_options()
     service.run([create_service()])
 
 

@@ -12,6 +12,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova import config, context, exception, service
+from nova.cmd import log_options
 from nova.objects import base as objects_base
 
 LOG = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def wait_for_conductor(api, host):
 
 def main():
     config.parse_args(sys.argv, configure_db=False)
+    log_options()
     if CONF.database.connection or CONF.api_database.connection:
         LOG.warning('nova-compute ignores [database] and [api_database] '
                     'connection: it reaches the DBs through nova-conductor; '

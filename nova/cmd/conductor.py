@@ -3,10 +3,12 @@
 import sys
 
 from nova import config, service
+from nova.cmd import log_options
 
 
 def main():
     config.parse_args(sys.argv)
+    log_options()
     service.run([service.Service.create('nova-conductor')])
 
 

@@ -6,7 +6,6 @@ Exit codes: 0 done, 1 nothing to do or a problem the message explains,
 2 bad input.
 """
 
-import re
 import sys
 
 import sqlalchemy as sa
@@ -21,6 +20,7 @@ from nova.db import migration, sqlite
 from nova.db.api import api as api_db
 from nova.db.main import api as main_db
 from nova.db.main import archive
+from nova.objects import fields
 from nova.scheduler import host_discovery
 
 CONF = nova.conf.CONF
@@ -39,9 +39,7 @@ class BadInput(Exception):
 
 def mask_url(url):
     """``url`` with every password replaced by ``****``."""
-    if not url:
-        return url
-    return re.sub(r'(://|,)([^:/@,]*):([^@/,]*)@', r'\1\2:****@', url)
+    return fields.mask_url(url)
 
 
 def print_table(headers, rows):
@@ -305,10 +303,13 @@ def cell_v2_discover_hosts():
 def cell_v2_list_cells():
     _require_api_db()
     cells = objects.CellMappingList.get_all(_admin())
+    # Passwords only with --verbose: this output lands in tickets and
+    # terminal scroll-back.
+    show = (lambda url: url) if CONF.category.verbose else mask_url
     print_table(['Name', 'UUID', 'Transport URL', 'Database Connection',
                  'Disabled'],
-                [(c.name or '', c.uuid, mask_url(c.transport_url) or '',
-                  mask_url(c.database_connection) or '', c.disabled)
+                [(c.name or '', c.uuid, show(c.transport_url) or '',
+                  show(c.database_connection) or '', c.disabled)
                  for c in sorted(cells, key=lambda c: (c.name or ''))])
     return OK
 
@@ -423,7 +424,10 @@ def add_command_parsers(subparsers):
     _add(cell_sub, 'discover_hosts', cell_v2_discover_hosts,
          'Map the compute hosts of every cell.', [VERBOSE])
     _add(cell_sub, 'list_cells', cell_v2_list_cells, 'List the cells.',
-         [VERBOSE])
+         [(('--verbose',), {'action': 'store_true', 'default': False,
+                            'help': 'Show the passwords in the transport '
+                                    'URLs and database connections '
+                                    '(masked otherwise).'})])
     _add(cell_sub, 'list_hosts', cell_v2_list_hosts,
          'List the mapped hosts.',
          [(('--cell_uuid', '--cell-uuid'),

@@ -13,6 +13,7 @@ import nova.conf
 from nova import config, context, exception, objects, servicegroup
 from nova.db.api import api as api_db
 from nova.i18n import _
+from nova.objects import fields
 
 CONF = nova.conf.CONF
 Code = upgradecheck.Code
@@ -32,7 +33,7 @@ def _db_failure(exc):
     return Result(Code.FAILURE, _(
         'Cannot read the databases (%s). Are they created and synced? '
         'Run "nova-manage api_db sync" and "nova-manage db sync".')
-        % str(exc).splitlines()[0])
+        % fields.mask_url(str(exc).splitlines()[0]))
 
 
 class UpgradeCommands(upgradecheck.UpgradeCommands):

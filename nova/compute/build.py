@@ -39,12 +39,16 @@ class _Deleted(Exception):
 
 @dataclasses.dataclass
 class BuildRequestArgs:
-    """The arguments of build_and_run_instance beyond the instance."""
+    """The arguments of build_and_run_instance beyond the instance.
+
+    The password and the files' contents stay out of the repr, which is
+    what a log line or traceback would show of this object.
+    """
     image: typing.Any = None
     request_spec: typing.Any = None
     filter_properties: typing.Any = None
-    admin_password: typing.Any = None
-    injected_files: typing.Any = None
+    admin_password: typing.Any = dataclasses.field(default=None, repr=False)
+    injected_files: typing.Any = dataclasses.field(default=None, repr=False)
     requested_networks: typing.Any = None
     security_groups: typing.Any = None
     block_device_mapping: typing.Any = None

@@ -191,8 +191,16 @@ def set_admin_password(mgr, ctxt, instance, new_pass):
             raise
         except Exception as exc:
             # Only nova's exceptions cross RPC with their message.
+            reason = str(exc)
+            if not new_pass or new_pass not in reason:
+                raise exception.InstancePasswordSetFailed(
+                    instance_uuid=instance.uuid, reason=reason) from exc
+            # A guest agent's error may echo the password: it must not
+            # reach the fault, the logs or the caller, nor ride along in
+            # the chained traceback.
             raise exception.InstancePasswordSetFailed(
-                instance_uuid=instance.uuid, reason=str(exc)) from exc
+                instance_uuid=instance.uuid,
+                reason=reason.replace(new_pass, '****')) from None
     run_action(mgr, ctxt, instance, 'changePassword', work,
                raise_errors=True)
 

@@ -25,8 +25,8 @@ class CellMapping(base.NovaTimestampObject, base.NovaObject):
         'id': fields.IntegerField(read_only=True),
         'uuid': fields.UUIDField(),
         'name': fields.StringField(nullable=True),
-        'transport_url': fields.StringField(nullable=True),
-        'database_connection': fields.StringField(nullable=True),
+        'transport_url': fields.SecretURLField(nullable=True),
+        'database_connection': fields.SecretURLField(nullable=True),
         'disabled': fields.BooleanField(default=False),
     }
 

@@ -15,6 +15,7 @@ from oslo_log import log as logging
 from oslo_utils import importutils
 
 from nova import exception
+from nova.objects import fields
 
 LOG = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ class Host:
 
     def __init__(self, uri):
         self.uri = uri
+        # What logs and errors show: a URI may carry a password.
+        self.display_uri = fields.mask_url(uri)
         self._conn = None
         self._caps = None
         self._lock = threading.Lock()
@@ -66,12 +69,12 @@ class Host:
             raise exception.ServiceUnavailable(
                 reason='the libvirt-python module is not installed '
                        '(run tools/setup-libvirt)')
-        LOG.info('Connecting to libvirt at %s', self.uri)
+        LOG.info('Connecting to libvirt at %s', self.display_uri)
         try:
             return libvirt.open(self.uri)
         except libvirt.libvirtError as exc:
             raise exception.ServiceUnavailable(
-                reason=f'cannot connect to libvirt at {self.uri}: {exc}')
+                reason=f'cannot connect to libvirt at {self.display_uri}: {exc}')
 
     def get_connection(self):
         """The open ``virConnect``, (re)opened when needed."""
@@ -85,7 +88,7 @@ class Host:
                 if alive:
                     return conn
                 LOG.warning('The connection to libvirt at %s was lost; '
-                            'reconnecting', self.uri)
+                            'reconnecting', self.display_uri)
                 try:
                     conn.close()
                 except libvirt.libvirtError:

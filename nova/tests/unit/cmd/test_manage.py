@@ -91,6 +91,47 @@ def test_create_cell_and_list_masks_passwords(env, capsys):
     assert 'rabbit://nova:****@mq:5672/' in out
 
 
+def test_list_cells_masks_passwords_with_special_characters(env, capsys):
+    _synced(env)
+    transport = ('rabbit://nova:rpc%40s3cret@mq1:5672,'
+                 'nova:rpc:second/pw@mq2:5672/nova')
+    database = 'mysql+pymysql://nova:db/s3cret:x@db/nova?charset=utf8'
+    assert env('cell_v2', 'create_cell', '--name', 'cell2',
+               '--transport-url', transport,
+               '--database_connection', database) == 0
+    capsys.readouterr()
+    assert env('cell_v2', 'list_cells') == 0
+    out = capsys.readouterr().out
+    for secret in ('s3cret', 'second', '/pw'):
+        assert secret not in out
+    assert ('rabbit://nova:****@mq1:5672,nova:****@mq2:5672/nova' in out)
+    assert 'mysql+pymysql://nova:****@db/nova?charset=utf8' in out
+
+
+def test_list_cells_verbose_shows_passwords(env, capsys):
+    _synced(env)
+    transport = 'rabbit://nova:rpcsecret@mq:5672/'
+    database = 'mysql+pymysql://nova:dbsecret@db/nova'
+    assert env('cell_v2', 'create_cell', '--name', 'cell2',
+               '--transport-url', transport,
+               '--database_connection', database) == 0
+    capsys.readouterr()
+    assert env('cell_v2', 'list_cells', '--verbose') == 0
+    out = capsys.readouterr().out
+    assert transport in out and database in out
+
+
+def test_map_cell0_masks_the_password_it_prints(env, capsys):
+    _synced(env)
+    assert env('cell_v2', 'map_cell0', '--database_connection',
+               'mysql+pymysql://nova:c0secret@db/nova_cell0') == 0
+    out = capsys.readouterr().out
+    assert 'c0secret' not in out
+    assert 'mysql+pymysql://nova:****@db/nova_cell0' in out
+    assert env('cell_v2', 'map_cell0') == 0
+    assert 'c0secret' not in capsys.readouterr().out
+
+
 def test_create_cell_duplicate_name_is_bad_input(env, capsys):
     _synced(env)
     env('cell_v2', 'create_cell', '--name', 'cell1')
@@ -203,6 +244,13 @@ def test_mask_url():
     assert manage.mask_url('rabbit://a:b@h1:5672,c:d@h2:5672/v') == \
         'rabbit://a:****@h1:5672,c:****@h2:5672/v'
     assert manage.mask_url('sqlite:///x.db') == 'sqlite:///x.db'
+    assert manage.mask_url('rabbit://mq1:5672,mq2:5672/') == \
+        'rabbit://mq1:5672,mq2:5672/'
+    assert manage.mask_url('qemu+ssh://root@kvm1/system') == \
+        'qemu+ssh://root@kvm1/system'
+    assert manage.mask_url('postgresql://u@h/db?password=pgsecret') == \
+        'postgresql://u@h/db?password=****'
+    assert manage.mask_url(None) is None
 
 
 def test_unsynced_database_is_reported_not_a_crash(env, capsys):
