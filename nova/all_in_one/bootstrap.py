@@ -10,6 +10,7 @@ from oslo_utils import uuidutils
 import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
+from nova.objects import fields
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def _ensure_cell(ctxt, uuid, name, connection):
                                    database_connection=connection,
                                    disabled=False)
         cell.create()
-        LOG.info('Mapped %s to %s', name, connection)
+        LOG.info('Mapped %s to %s', name, fields.mask_url(connection))
     _sync('main', cell.database_connection)
     return cell
 
