@@ -7,6 +7,7 @@ serves a set of services until SIGTERM/SIGINT (graceful: in-flight RPC
 finishes) and reloads configuration on SIGHUP.
 """
 
+import os
 import random
 import signal
 import socketserver
@@ -166,9 +167,34 @@ class Service:
 
 
 class _ThreadedWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer):
+    """A thread per request; counts the requests in progress so that a
+    graceful stop lets them finish (a POST /servers cut between its DB
+    writes and its cast would leave work for the deadlines to end)."""
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._in_progress = 0
+        self._idle = threading.Condition()
+
+    def process_request_thread(self, request, client_address):
+        with self._idle:
+            self._in_progress += 1
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._idle:
+                self._in_progress -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout):
+        """True when no request is in progress, waiting up to ``timeout``."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_progress == 0,
+                                       timeout=timeout)
 
 
 class _QuietHandler(simple_server.WSGIRequestHandler):
@@ -198,8 +224,14 @@ class WSGIService:
         LOG.info('%s listening on http://%s:%s', self.name, self.host, self.port)
 
     def stop(self, graceful=True):
+        """Stop accepting; with ``graceful`` let the requests in progress
+        finish (up to ``graceful_shutdown_timeout``)."""
         if self.server is not None:
             self.server.shutdown()
+            if graceful and not self.server.wait_idle(
+                    CONF.graceful_shutdown_timeout):
+                LOG.warning('%s stops with requests still in progress',
+                            self.name)
             self.server.server_close()
             self.server = None
 
@@ -244,7 +276,27 @@ def run(services, on_reload=None):
                     on_reload()
     finally:
         deadline = time.monotonic() + CONF.graceful_shutdown_timeout
+        watchdog = _shutdown_watchdog(CONF.graceful_shutdown_timeout)
         for service in reversed(started):
             service.stop(graceful=time.monotonic() < deadline)
+        watchdog.cancel()
         for signo, handler in old.items():
             signal.signal(signo, handler)
+
+
+# Seconds the watchdog adds to graceful_shutdown_timeout.
+_WATCHDOG_MARGIN = 5
+
+
+def _shutdown_watchdog(timeout):
+    """Exit the process if stopping takes longer than ``timeout`` (plus
+    a little): a stop stuck on in-flight work must not hang for ever; what
+    it cut off is ended at the next start (start-up recovery)."""
+    def expire():
+        LOG.error('Stopping took more than graceful_shutdown_timeout (%d s); '
+                  'exiting now', timeout)
+        os._exit(1)
+    timer = threading.Timer(timeout + _WATCHDOG_MARGIN, expire)
+    timer.daemon = True
+    timer.start()
+    return timer
