@@ -37,6 +37,12 @@ class _Deleted(Exception):
     """The user deleted the instance while it was building."""
 
 
+class _Superseded(Exception):
+    """The instance is no longer this build's: something else ended it
+    (a deadline, see :mod:`nova.conductor.stalled`) before or while it
+    ran. The build stops and leaves the instance as it is."""
+
+
 @dataclasses.dataclass
 class BuildRequestArgs:
     """The arguments of build_and_run_instance beyond the instance.
@@ -79,6 +85,10 @@ def _build_with_event(mgr, ctxt, instance, req):
             # Deleted without this host's help: its allocation is ours
             # to remove.
             _delete_allocations(mgr, ctxt, instance)
+    except _Superseded as exc:
+        # Neither reschedule nor ERROR: whoever ended it has recorded why.
+        LOG.warning('Build of instance %s on %s stopped: %s', instance.uuid,
+                    mgr.host, exc)
     except Exception as exc:  # noqa: BLE001 - any failure ends the build
         exc_info = sys.exc_info()
         notifications.notify_about_instance_action(
@@ -201,10 +211,13 @@ def _save(instance, expected_task_state):
         # Deleted without this host (the API deletes an instance with no
         # host yet by itself): the row is gone, its task state cleared.
         try:
-            objects.Instance.get_by_uuid(instance._context, instance.uuid)
+            current = objects.Instance.get_by_uuid(instance._context,
+                                                   instance.uuid)
         except exception.InstanceNotFound as gone:
             raise _Deleted() from gone
-        raise
+        raise _Superseded(
+            f'the instance is now {current.vm_state} with task '
+            f'{current.task_state}, not {expected_task_state}') from None
 
 
 def _save_network_info(ctxt, instance, network_info):

@@ -11,6 +11,7 @@ import nova.conf
 from nova import exception, objects
 from nova.compute import power_state, stalled, task_states, vm_states
 from nova.scheduler.client import report
+from nova.tests.unit.compute.test_manager import conductor  # noqa: F401
 from nova.virt import fake
 
 CONF = nova.conf.CONF
@@ -164,3 +165,29 @@ def test_a_build_in_the_pool_counts_until_it_ends(ctxt, host1):
         release.set()
         host1.wait_for_builds(30)
     assert inst.uuid not in host1.operations
+
+
+def test_a_build_arriving_after_a_deadline_ended_it_leaves_it_alone(
+        ctxt, host1, conductor):  # noqa: F811 - the fixture
+    """The build message was queued while the conductor's deadline ended
+    the instance: no guest, no reschedule, the deadline's fault stays."""
+    from nova.compute import utils as compute_utils
+    from nova.conductor import stalled as conductor_stalled
+    inst = _instance(ctxt, host1, vm_state=vm_states.ERROR, task_state=None,
+                     host=None, node=None, power_state=power_state.NOSTATE)
+    compute_utils.add_instance_fault_from_exc(
+        ctxt, inst, conductor_stalled.NeverTakenByCompute(task='scheduling',
+                                                          timeout=600))
+    alternate = objects.Selection(
+        compute_node_uuid=uuidutils.generate_uuid(), service_host='host2',
+        nodename='host2', cell_uuid=uuidutils.generate_uuid())
+    host1.build_and_run_instance(
+        ctxt, instance=inst, image={'id': uuidutils.generate_uuid()},
+        request_spec=None, filter_properties={}, node=host1.host,
+        host_list=[alternate])
+    host1.wait_for_builds(30)
+    got = _reload(ctxt, inst)
+    assert (got.vm_state, got.task_state) == (vm_states.ERROR, None)
+    assert got.fault.message.startswith('No compute host took up')
+    assert inst.uuid not in host1.driver.list_instance_uuids()
+    assert not conductor.called.wait(0.5)
