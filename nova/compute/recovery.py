@@ -83,7 +83,7 @@ def end_task(mgr, ctxt, instance, why):
         _recover_live_migration(mgr, ctxt, instance, why)
     elif instance.task_state in _UNSAFE_TASKS:
         if instance.task_state in _MOVE_TASKS:
-            resize.end_cut_off_move(mgr, ctxt, instance)
+            resize.end_cut_off_moves(mgr.reportclient, ctxt, instance)
         _interrupted(mgr, ctxt, instance, why, error=True)
     elif instance.task_state is not None:
         _interrupted(mgr, ctxt, instance, why, error=False)

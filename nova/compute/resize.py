@@ -399,29 +399,35 @@ def drop_move_allocations(reportclient, ctxt, instance_uuid):
         _set_migration_status(migration, 'error')
 
 
-# -- a move cut off (restart or stalled; nova.compute.recovery) --------------
+# -- a move cut off (restart or deadline) -------------------------------------
 
-_CUT_OFF_STATUSES = ('pre-migrating', 'migrating', 'post-migrating')
+# Statuses of a migration still on its way (neither stable nor final).
+IN_PROGRESS_STATUSES = ('accepted', 'queued', 'preparing', 'running',
+                        'pre-migrating', 'migrating', 'post-migrating',
+                        'confirming', 'reverting')
 
 
-def end_cut_off_move(mgr, ctxt, instance):
-    """The resize or cold migration of ``instance`` stopped before it
-    finished: its migration ends in 'error' and Placement holds one
+def end_cut_off_moves(reportclient, ctxt, instance):
+    """The moves of ``instance`` stopped before they finished (a restart,
+    a deadline): their migrations end in 'error' and Placement keeps one
     allocation, on the host the instance row names (where its guest is
-    expected): the source's given back if the instance never left it,
-    else the source's dropped."""
+    expected): the source's is given back if the instance never left it,
+    else the source's (the migration's) is dropped."""
     migrations = objects.MigrationList.get_by_filters(
-        ctxt, {'instance_uuid': instance.uuid, 'status': _CUT_OFF_STATUSES})
+        ctxt, {'instance_uuid': instance.uuid,
+               'status': IN_PROGRESS_STATUSES})
     for migration in migrations:
-        if migration.migration_type not in ('resize', 'migration'):
-            continue
-        if instance.host == migration.source_compute:
-            _back_to_source(mgr, ctxt, instance, migration)
-        else:
-            try:
-                mgr.reportclient.delete_allocation_for_instance(
+        try:
+            if instance.host == migration.source_compute:
+                reportclient.delete_allocation_for_instance(ctxt,
+                                                            instance.uuid)
+                reportclient.move_allocations(ctxt, migration.uuid,
+                                              instance.uuid)
+            else:
+                reportclient.delete_allocation_for_instance(
                     ctxt, migration.uuid)
-            except Exception:
-                LOG.exception('Could not remove the source allocation of '
-                              'migration %s', migration.uuid)
+        except Exception:
+            LOG.exception('Could not settle the allocations of migration '
+                          '%s of instance %s', migration.uuid, instance.uuid)
         _set_migration_status(migration, 'error')
+    return len(migrations)

@@ -14,7 +14,10 @@ have passed with no change:
 * an instance that holds a task or is building and that no compute took
   (no host: the request to the compute was lost) or whose compute service
   is down: ERROR with a fault naming the cause; a build's allocation is
-  removed, an instance on a host keeps it (the host still holds its disks).
+  removed, an instance on a host keeps it (the host still holds its disks)
+  and its open migrations end in 'error' with one allocation left;
+* a migration still on its way whose instance holds no task: 'error',
+  with the same allocation rule.
 """
 
 import datetime
@@ -25,7 +28,7 @@ from oslo_utils import timeutils
 import nova.conf
 from nova import context as nova_context
 from nova import exception, objects, servicegroup
-from nova.compute import task_states, vm_states
+from nova.compute import resize, task_states, vm_states
 from nova.compute import utils as compute_utils
 from nova.conductor.tasks import build
 from nova.i18n import _
@@ -62,7 +65,8 @@ def _naive(value):
 def end_stalled(ctxt, reportclient):
     """One pass; {what: how many} ended."""
     timeout = CONF.task_state_timeout
-    counts = {'build_requests': 0, 'instance_mappings': 0, 'instances': 0}
+    counts = {'build_requests': 0, 'instance_mappings': 0, 'instances': 0,
+              'migrations': 0}
     if timeout <= 0:
         return counts
     cutoff = timeutils.utcnow() - datetime.timedelta(seconds=timeout)
@@ -77,6 +81,8 @@ def end_stalled(ctxt, reportclient):
             with nova_context.target_cell(ctxt, cell) as cctxt:
                 counts['instances'] += _end_orphaned_tasks(
                     cctxt, reportclient, cutoff, timeout)
+                counts['migrations'] += _end_orphan_migrations(
+                    cctxt, reportclient, cutoff)
         except Exception:  # other cells; next pass again
             LOG.exception('Could not look for stalled instances in cell %s',
                           cell.uuid)
@@ -172,6 +178,40 @@ def _end_orphaned_tasks(cctxt, reportclient, cutoff, timeout):
             ended += 1
             if instance.host is None:
                 _release(cctxt, reportclient, instance.uuid)
+            else:
+                resize.end_cut_off_moves(reportclient, cctxt, instance)
+    return ended
+
+
+def _end_orphan_migrations(cctxt, reportclient, cutoff):
+    """Migrations still on their way, unchanged since ``cutoff``, whose
+    instance no longer holds a task (nothing will move them on)."""
+    ended = 0
+    migrations = objects.MigrationList.get_by_filters(
+        cctxt, {'status': resize.IN_PROGRESS_STATUSES})
+    by_instance = {}
+    for migration in migrations:
+        last = _naive(migration.updated_at or migration.created_at)
+        if last is None or last > _naive(cutoff):
+            continue
+        by_instance.setdefault(migration.instance_uuid, []).append(migration)
+    for instance_uuid, open_migrations in by_instance.items():
+        try:
+            instance = objects.Instance.get_by_uuid(cctxt, instance_uuid)
+        except exception.InstanceNotFound:
+            instance = None
+        if instance is not None and instance.task_state is not None:
+            continue    # the instance's own deadline comes first
+        if instance is None:
+            for migration in open_migrations:
+                _release(cctxt, reportclient, migration.uuid)
+                migration.status = 'error'
+                migration.save()
+                ended += 1
+            continue
+        LOG.warning('Migrations of instance %s are open with no task in '
+                    'progress; ending them', instance_uuid)
+        ended += resize.end_cut_off_moves(reportclient, cctxt, instance)
     return ended
 
 

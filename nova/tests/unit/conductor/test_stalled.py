@@ -78,7 +78,7 @@ def test_a_build_request_never_scheduled_goes_to_cell0_with_the_cause(
 def test_a_young_build_request_is_left_to_the_conductor(cells, placement):
     br, _spec = test_build._boot_request(cells.ctxt)
     assert _end(cells) == {'build_requests': 0, 'instance_mappings': 0,
-                           'instances': 0}
+                           'instances': 0, 'migrations': 0}
     assert objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
                                                      br.instance_uuid)
 
@@ -186,3 +186,67 @@ def test_a_build_that_cannot_be_sent_ends_in_its_cell_not_in_cell0(
         cells.ctxt, br.instance_uuid)
     assert mapping.cell_mapping.uuid == cells.cell1.uuid
     assert test_build._allocations(placement, br.instance_uuid) == {}
+
+
+def _open_resize(cells, instance, source, dest):
+    with nova_context.target_cell(cells.ctxt, cells.cell1) as cctxt:
+        migration = objects.Migration(
+            cctxt, instance_uuid=instance.uuid, source_compute=source,
+            source_node=source, dest_compute=dest, dest_node=dest,
+            status='migrating', migration_type='resize',
+            uuid=uuidutils.generate_uuid())
+        migration.create()
+        with main_db.get_context_manager(cctxt).writer.using(
+                cctxt) as session:
+            session.execute(sa.update(main_models.Migration).where(
+                main_models.Migration.id == migration.id).values(
+                created_at=LONG_AGO, updated_at=LONG_AGO))
+    return migration
+
+
+def _migration(cells, migration):
+    with nova_context.target_cell(cells.ctxt, cells.cell1) as cctxt:
+        return objects.Migration.get_by_id(cctxt, migration.id)
+
+
+def test_an_open_migration_with_no_task_left_ends_with_one_allocation(
+        cells, placement):
+    source = cells.add_compute('host1')
+    dest = cells.add_compute('host2')
+    instance = _cell1_instance(cells, vm_state=vm_states.ERROR,
+                               task_state=None, host='host1', node='host1')
+    migration = _open_resize(cells, instance, 'host1', 'host2')
+    _claim(cells.ctxt, dest, instance.uuid)
+    _claim(cells.ctxt, source, migration.uuid)
+    assert _end(cells)['migrations'] == 1
+    assert _migration(cells, migration).status == 'error'
+    assert list(test_build._allocations(placement, instance.uuid)) == [
+        source]
+    assert test_build._allocations(placement, migration.uuid) == {}
+
+
+def test_a_move_on_a_down_compute_closes_its_migration(cells, placement):
+    source = cells.add_compute('host1', up=False)
+    dest = cells.add_compute('host2')
+    instance = _cell1_instance(cells, vm_state=vm_states.ACTIVE,
+                               task_state=task_states.RESIZE_MIGRATING,
+                               host='host1', node='host1')
+    migration = _open_resize(cells, instance, 'host1', 'host2')
+    _claim(cells.ctxt, dest, instance.uuid)
+    _claim(cells.ctxt, source, migration.uuid)
+    counts = _end(cells)
+    assert counts['instances'] == 1
+    assert _migration(cells, migration).status == 'error'
+    assert list(test_build._allocations(placement, instance.uuid)) == [
+        source]
+
+
+def test_a_migration_whose_instance_still_works_is_left_alone(
+        cells, placement):
+    cells.add_compute('host1')
+    instance = _cell1_instance(cells, vm_state=vm_states.ACTIVE,
+                               task_state=task_states.RESIZE_MIGRATING,
+                               host='host1', node='host1')
+    migration = _open_resize(cells, instance, 'host1', 'host2')
+    assert _end(cells)['migrations'] == 0
+    assert _migration(cells, migration).status == 'migrating'
