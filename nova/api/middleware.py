@@ -42,48 +42,52 @@ class FaultWrapper(Middleware):
     def __call__(self, req):
         try:
             return req.get_response(self.application)
-        except exception.NovaException as exc:
-            return faults.exception_response(exc)
-        except webob.exc.HTTPException as exc:
-            return faults.fault_response(exc.code, exc.explanation or
-                                         exc.detail or exc.title)
-        except Exception:
-            LOG.exception('Unexpected error in the API')
-            return faults.exception_response(exception.NovaException())
+        except Exception as exc:  # noqa: BLE001 - every error is a fault
+            return faults.error_response(exc)
 
 
 class LimitingReader:
-    """Reads at most ``limit`` bytes; more raises RequestTooLarge."""
+    """A body of unknown length (chunked): RequestTooLarge once more
+    than ``limit`` bytes arrived, without ever reading much more."""
 
     def __init__(self, data, limit):
         self.data = data
         self.limit = limit
         self.bytes_read = 0
 
-    def __iter__(self):
-        for chunk in self.data:
-            self.bytes_read += len(chunk)
-            if self.bytes_read > self.limit:
-                raise errors.RequestTooLarge(limit=self.limit)
-            yield chunk
-
-    def read(self, size=-1):
-        result = self.data.read(size)
-        self.bytes_read += len(result)
+    def _count(self, chunk):
+        self.bytes_read += len(chunk)
         if self.bytes_read > self.limit:
             raise errors.RequestTooLarge(limit=self.limit)
-        return result
+        return chunk
+
+    def __iter__(self):
+        for chunk in self.data:
+            yield self._count(chunk)
+
+    def read(self, size=-1):
+        # Never ask for more than one byte past the limit, so that an
+        # endless chunked body costs at most limit + 1 bytes of memory.
+        room = self.limit - self.bytes_read + 1
+        if size is None or size < 0 or size > room:
+            size = room
+        return self._count(self.data.read(size))
 
 
 class RequestBodySizeLimiter(Middleware):
-    """413 for bodies over [wsgi] max_request_body_size."""
+    """413 for bodies over [wsgi] max_request_body_size, announced
+    (Content-Length) or not (chunked)."""
 
     @webob.dec.wsgify
     def __call__(self, req):
         limit = CONF.wsgi.max_request_body_size
-        if req.content_length is not None and req.content_length > limit:
+        length = req.content_length
+        if length is not None and length < 0:
+            raise exception.ValidationError(
+                detail=f'Content-Length {length} is not a byte count.')
+        if length is not None and length > limit:
             raise errors.RequestTooLarge(limit=limit)
-        if req.content_length is None and req.is_body_readable:
+        if length is None and req.is_body_readable:
             req.body_file = LimitingReader(req.body_file, limit)
         return self.application
 

@@ -18,7 +18,7 @@ from oslo_serialization import jsonutils
 
 from nova import exception
 from nova.api.openstack import api_version_request as avr
-from nova.api.openstack import errors, faults
+from nova.api.openstack import errors, faults, request_body
 
 LOG = logging.getLogger(__name__)
 
@@ -26,7 +26,6 @@ API_VERSION_HEADER = 'OpenStack-API-Version'
 LEGACY_VERSION_HEADER = 'X-OpenStack-Nova-API-Version'
 SERVICE_TYPE = 'compute'
 VARY_HEADER = f'{API_VERSION_HEADER}, {LEGACY_VERSION_HEADER}'
-_JSON_TYPES = ('application/json', 'application/vnd.openstack.compute+json')
 
 
 class Request(webob.Request):
@@ -124,18 +123,6 @@ class ResponseObject:
 
 # Dispatch --------------------------------------------------------------------
 
-def _parse_body(req):
-    if not req.content_length and not req.body:
-        return None
-    content_type = (req.content_type or '').split(';')[0].strip().lower()
-    if content_type and content_type not in _JSON_TYPES:
-        raise errors.InvalidContentType(content_type=content_type)
-    try:
-        return jsonutils.loads(req.body)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise errors.MalformedRequestBody(reason=str(exc))
-
-
 class Resource:
     """WSGI app for one controller: route args name the method ("action")."""
 
@@ -151,12 +138,13 @@ class Resource:
         try:
             if versioned:
                 req.set_api_version_request()
+            # As the Compute API does, a Content-Type that is not JSON is
+            # refused whatever the method (after the version, before the
+            # route's handler).
+            request_body.content_type(req)
             resp = self._dispatch(req)
-        except webob.exc.HTTPException as exc:
-            resp = faults.fault_response(exc.code, exc.explanation or
-                                         exc.detail or exc.title)
-        except exception.NovaException as exc:
-            resp = faults.exception_response(exc)
+        except Exception as exc:  # noqa: BLE001 - every error is a fault
+            resp = faults.error_response(exc)
         if versioned:
             version = req.api_version_request.get_string()
             resp.headers[API_VERSION_HEADER] = f'{SERVICE_TYPE} {version}'
@@ -179,7 +167,7 @@ class Resource:
             raise errors.MethodNotAllowed(method=req.method)
         params = inspect.signature(method).parameters
         if 'body' in params:
-            body = _parse_body(req)
+            body = request_body.parse(req)
             if body is None:
                 raise errors.MalformedRequestBody(
                     reason='a JSON body is required')
@@ -187,7 +175,7 @@ class Resource:
         elif req.method in ('POST', 'PUT') and req.body:
             # A body where none is expected is still parsed, so malformed
             # JSON is reported rather than silently ignored.
-            _parse_body(req)
+            request_body.parse(req)
         result = method(req, **args)
         return self._serialize(req, method, result)
 

@@ -653,6 +653,12 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
         instance.save()
         instance.destroy()
         try:
+            objects.ConsoleAuthToken.clean_console_auths_for_instance(
+                cctxt, instance.uuid)
+        except Exception as exc:  # noqa: BLE001 - refused anyway once deleted
+            LOG.warning('Could not remove the console tokens of %s: %s',
+                        instance.uuid, exc)
+        try:
             self.placement.delete_allocation_for_instance(cctxt,
                                                           instance.uuid)
             from nova.compute import resize

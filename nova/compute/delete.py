@@ -11,7 +11,7 @@ import sys
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from nova import exception, notifications
+from nova import exception, notifications, objects
 from nova.compute import power_state, resize, task_states, vm_states
 from nova.compute import utils as compute_utils
 from nova.i18n import _
@@ -64,10 +64,22 @@ def _terminate(mgr, ctxt, instance):
     instance.terminated_at = timeutils.utcnow()
     # destroy() writes the pending state changes with the soft delete.
     instance.destroy()
+    _forget_console_tokens(ctxt, instance)
     _forget(mgr, ctxt, instance)
     LOG.info('Instance %s deleted from %s', instance.uuid, mgr.host)
     notifications.notify_about_instance_action(
         ctxt, instance, mgr.host, 'delete', 'end')
+
+
+def _forget_console_tokens(ctxt, instance):
+    """Its console tokens die with it; validation refuses the tokens of a
+    deleted instance anyway, so a failure here only leaves rows."""
+    try:
+        objects.ConsoleAuthToken.clean_console_auths_for_instance(
+            ctxt, instance.uuid)
+    except Exception:
+        LOG.exception('Could not remove the console tokens of deleted '
+                      'instance %s', instance.uuid)
 
 
 def _forget(mgr, ctxt, instance):

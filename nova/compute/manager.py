@@ -25,6 +25,7 @@ import nova.conf
 from nova import manager, network, utils
 from nova.compute import (
     build,
+    consoles,
     delete,
     evacuate,
     live_migration,
@@ -230,6 +231,12 @@ class ComputeManager(manager.Manager):
         self._last_stalled_poll = time.monotonic()
         stalled.end_stalled_tasks(self, context)
 
+    @periodic_task.periodic_task(spacing=60, run_immediately=False)
+    def _clean_expired_console_tokens(self, context):
+        """Purge the expired console tokens of this host's instances
+        (validation refuses them anyway; this keeps the table small)."""
+        consoles.clean_expired_tokens(self, context)
+
     def sync_power_states(self, context):
         """One power state sync pass now; how many instances changed."""
         return power_sync.sync_power_states(self, context)
@@ -320,6 +327,20 @@ class ComputeManager(manager.Manager):
     def get_console_output(self, context, instance, tail_length=None):
         return power.get_console_output(self, context, instance,
                                         tail_length)
+
+    # Remote consoles (nova.compute.consoles): calls answering the URL.
+
+    def get_vnc_console(self, context, instance, console_type):
+        return consoles.get_console(self, context, instance, 'vnc',
+                                    console_type)
+
+    def get_spice_console(self, context, instance, console_type):
+        return consoles.get_console(self, context, instance, 'spice',
+                                    console_type)
+
+    def get_serial_console(self, context, instance, console_type):
+        return consoles.get_console(self, context, instance, 'serial',
+                                    console_type)
 
     def get_diagnostics(self, context, instance):
         # NotImplementedError crosses RPC as itself: the API answers 501.

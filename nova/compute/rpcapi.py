@@ -15,8 +15,9 @@ Version history:
   pre_live_migration, post_live_migration_at_destination,
   rollback_live_migration_at_destination, live_migration_force_complete,
   live_migration_abort; rebuild_instance takes recreate, migration
-  and node (evacuate) (nothing released yet, so the lifecycle actions
-  joined 1.0)
+  and node (evacuate); get_vnc_console, get_spice_console,
+  get_serial_console (calls) (nothing released yet, so the lifecycle
+  actions and the consoles joined 1.0)
 """
 
 import oslo_messaging as messaging
@@ -109,6 +110,22 @@ class ComputeAPI:
         cctxt = self._prepare(ctxt, instance.host)
         return cctxt.call(ctxt, 'get_console_output', instance=instance,
                           tail_length=tail_length)
+
+    def get_vnc_console(self, ctxt, instance, console_type):
+        """{'type', 'url'}: the console proxy URL with a new token."""
+        cctxt = self._prepare(ctxt, instance.host)
+        return cctxt.call(ctxt, 'get_vnc_console', instance=instance,
+                          console_type=console_type)
+
+    def get_spice_console(self, ctxt, instance, console_type):
+        cctxt = self._prepare(ctxt, instance.host)
+        return cctxt.call(ctxt, 'get_spice_console', instance=instance,
+                          console_type=console_type)
+
+    def get_serial_console(self, ctxt, instance, console_type):
+        cctxt = self._prepare(ctxt, instance.host)
+        return cctxt.call(ctxt, 'get_serial_console', instance=instance,
+                          console_type=console_type)
 
     def get_diagnostics(self, ctxt, instance):
         cctxt = self._prepare(ctxt, instance.host)

@@ -10,6 +10,7 @@ from nova.conf import (
     api,
     compute,
     conductor,
+    consoleauth,
     database,
     deadlines,
     default,
@@ -21,8 +22,11 @@ from nova.conf import (
     quota,
     rpc,
     scheduler,
+    serial_console,
     service,
+    spice,
     upgrade_levels,
+    vnc,
     wsgi,
 )
 
@@ -30,6 +34,8 @@ CONF = cfg.CONF
 
 MODULES = (api, compute, conductor, database, deadlines, default, glance, libvirt, network,
            notifications, placement, quota, rpc, scheduler, service, upgrade_levels, wsgi)
+# Remote consoles and their tokens.
+MODULES += (consoleauth, serial_console, spice, vnc)
 
 for _module in MODULES:
     _module.register_opts(CONF)

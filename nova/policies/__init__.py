@@ -21,6 +21,7 @@ from nova.policies import (
     proxies,
     quota_class_sets,
     quota_sets,
+    remote_consoles,
     server_actions,
     server_diagnostics,
     server_external_events,
@@ -59,4 +60,5 @@ def list_rules():
         server_external_events.list_rules(),
         simple_tenant_usage.list_rules(),
         server_lifecycle.list_rules(),
+        remote_consoles.list_rules(),
     ))

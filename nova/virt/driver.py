@@ -29,6 +29,21 @@ InstanceInfo = collections.namedtuple(
                      'num_cpu', 'cpu_time_ns'])
 InstanceInfo.__new__.__defaults__ = (None, 0, 0, 0, 0)
 
+# What the ``get_*_console`` methods return: where a console proxy
+# connects to reach the guest's console (``host`` is an address the proxy
+# can reach, not the compute service's name). ``tls_port`` is set for
+# consoles that also listen with TLS (SPICE); ``internal_access_path`` is
+# a path to send after connecting, for consoles behind a shared port.
+ConsoleInfo = collections.namedtuple(
+    'ConsoleInfo', ['host', 'port', 'tls_port', 'internal_access_path'])
+ConsoleInfo.__new__.__defaults__ = (None, None)
+
+
+class ConsoleTypeUnavailable(exception.Invalid):
+    """The guest has no console of this kind (e.g. its domain defines no
+    VNC graphics). The compute manager answers the API with a 400."""
+    msg_fmt = 'Unavailable console type %(console_type)s: %(reason)s'
+
 
 class ComputeDriver:
     """Base of every virt driver; each method documents its contract."""
@@ -259,6 +274,26 @@ class ComputeDriver:
 
     def get_console_output(self, context, instance):
         """The guest's console log as a string."""
+        raise NotImplementedError()
+
+    # -- remote consoles ------------------------------------------------
+    # Each returns a ConsoleInfo for the running guest of ``instance``;
+    # ``InstanceNotFound`` when the host has no guest for it,
+    # ``ConsoleTypeUnavailable`` when the guest has no such console, and
+    # NotImplementedError when the driver never offers one. The manager
+    # makes the token and the URL (nova.compute.consoles).
+
+    def get_vnc_console(self, context, instance):
+        """Where the guest's VNC server listens."""
+        raise NotImplementedError()
+
+    def get_spice_console(self, context, instance):
+        """Where the guest's SPICE server listens (``tls_port`` too when
+        it has one)."""
+        raise NotImplementedError()
+
+    def get_serial_console(self, context, instance):
+        """Where the guest's interactive serial port (TCP) listens."""
         raise NotImplementedError()
 
     def get_diagnostics(self, instance):

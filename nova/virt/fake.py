@@ -414,6 +414,29 @@ class FakeDriver(driver.ComputeDriver):
         guest = self._guest(instance)
         return ''.join(line + '\n' for line in guest.console)
 
+    # Where the fake guests' consoles "listen": fixed, as nothing runs.
+    CONSOLE_HOST = '127.0.0.1'
+    VNC_PORT = 5900
+    SPICE_PORT, SPICE_TLS_PORT = 5901, 5902
+    SERIAL_PORT = 10000
+
+    def get_vnc_console(self, context, instance):
+        self._inject('get_vnc_console')
+        self._guest(instance)
+        return driver.ConsoleInfo(host=self.CONSOLE_HOST, port=self.VNC_PORT)
+
+    def get_spice_console(self, context, instance):
+        self._inject('get_spice_console')
+        self._guest(instance)
+        return driver.ConsoleInfo(host=self.CONSOLE_HOST, port=self.SPICE_PORT,
+                                  tls_port=self.SPICE_TLS_PORT)
+
+    def get_serial_console(self, context, instance):
+        self._inject('get_serial_console')
+        self._guest(instance)
+        return driver.ConsoleInfo(host=self.CONSOLE_HOST,
+                                  port=self.SERIAL_PORT)
+
     def get_diagnostics(self, instance):
         self._inject('get_diagnostics')
         guest = self._guest(instance)

@@ -1,7 +1,15 @@
 """The Compute API's error bodies: {"<faultName>": {"code", "message"}}."""
 
 import webob
+import webob.exc
+import webob.request
+from oslo_log import log as logging
 from oslo_serialization import jsonutils
+
+from nova import exception
+from nova.api.openstack import unavailable
+
+LOG = logging.getLogger(__name__)
 
 FAULT_NAMES = {
     400: 'badRequest',
@@ -49,3 +57,32 @@ def exception_response(exc):
     else:
         message = exc.format_message()
     return fault_response(code, message, getattr(exc, 'headers', None))
+
+
+def error_response(exc):
+    """The fault for any exception a request raised; never a traceback.
+
+    Known API and compute errors keep their code; a database or message
+    bus that is down is a 503 the client may retry; anything else is a
+    500 whose details go to the log only.
+    """
+    if isinstance(exc, webob.exc.HTTPException):
+        return fault_response(exc.code, exc.explanation or exc.detail or
+                              exc.title)
+    if isinstance(exc, exception.NovaException):
+        return exception_response(exc)
+    if isinstance(exc, webob.request.DisconnectionError):
+        # The client sent less than its Content-Length and went away.
+        return fault_response(400, 'The request body is shorter than its '
+                                   'Content-Length.')
+    if isinstance(exc, UnicodeDecodeError):
+        # webob decodes the query string and form fields lazily.
+        return fault_response(400, 'The request is not valid UTF-8: '
+                                   f'{exc.reason} at byte {exc.start}.')
+    outage = unavailable.reason(exc)
+    if outage is not None:
+        LOG.warning('Answering 503: %s (%s: %s)', outage,
+                    type(exc).__name__, exc)
+        return fault_response(503, outage)
+    LOG.error('Unexpected error in the API', exc_info=exc)
+    return exception_response(exception.NovaException())

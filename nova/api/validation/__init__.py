@@ -8,6 +8,7 @@ validated (the method's own version range rejects it).
 """
 
 import functools
+import re
 
 import jsonschema
 from jsonschema import validators
@@ -26,9 +27,42 @@ def _is_uuid(value):
     return uuidutils.is_uuid_like(value)
 
 
+def _as_number(instance):
+    """A number given as a string ("42", "1.5") as that number, so that
+    minimum/maximum bound it too; anything else unchanged."""
+    if not isinstance(instance, str):
+        return instance
+    try:
+        return int(instance)
+    except ValueError:
+        try:
+            return float(instance)
+        except ValueError:
+            return instance
+
+
+def _bound_numeric_strings(check):
+    def wrapped(validator, bound, instance, schema):
+        return check(validator, bound, _as_number(instance), schema)
+    return wrapped
+
+
+def _make_validator_class():
+    # Many fields take an integer or its string ("ram": "512"); their
+    # bounds must hold for both forms (a string of 30 digits would
+    # otherwise reach the database).
+    draft4 = validators.validator_for(
+        {'$schema': 'http://json-schema.org/draft-04/schema'})
+    return validators.extend(draft4, {
+        key: _bound_numeric_strings(draft4.VALIDATORS[key])
+        for key in ('minimum', 'maximum')})
+
+
+_VALIDATOR_CLASS = _make_validator_class()
+
+
 def _validator_class():
-    return validators.validator_for({'$schema':
-                                     'http://json-schema.org/draft-04/schema'})
+    return _VALIDATOR_CLASS
 
 
 def _path(error):
@@ -50,9 +84,37 @@ def _describe(error):
     if error.validator == 'required':
         where = path or 'the request body'
         return f'Invalid input for {where}: {error.message}'
+    if _holds_secret(error):
+        # jsonschema's message quotes the value: say what is wrong without.
+        return (f'Invalid input for field/attribute {path or "the request"}: '
+                f'{_rule_broken(error)}')
     if path:
         return f'Invalid input for field/attribute {path}. Value: {_short(error.instance)}. {error.message}'
     return f'Invalid input: {error.message}'
+
+
+_SECRET_NAME = re.compile(r'pass(word)?|secret|token', re.IGNORECASE)
+
+
+def _holds_secret(error):
+    """The invalid value is, or holds, a password or a token (by name)."""
+    names = [str(p) for p in error.absolute_path]
+    if isinstance(error.instance, dict):
+        names += [str(k) for k in error.instance]
+    return any(_SECRET_NAME.search(name) for name in names)
+
+
+def _rule_broken(error):
+    rule, value = error.validator, error.validator_value
+    if rule == 'type':
+        return f'it must be of type {value}'
+    if rule == 'maxLength':
+        return f'it is longer than {value} characters'
+    if rule == 'minLength':
+        return f'it is shorter than {value} characters'
+    if rule == 'enum':
+        return f'it must be one of {value}'
+    return f'it does not satisfy the "{rule}" rule'
 
 
 def _short(value):

@@ -360,6 +360,9 @@ class VirtualInterface(_SoftDelete, Base):
 
 
 class ConsoleAuthToken(_Timestamps, Base):
+    """Where a remote console of an instance is, for the holder of a
+    token; only the SHA-256 of the token is stored (see
+    nova.objects.console_auth_token)."""
     __tablename__ = 'console_auth_tokens'
     __table_args__ = (
         sa.UniqueConstraint('token_hash',
@@ -372,6 +375,8 @@ class ConsoleAuthToken(_Timestamps, Base):
     console_type = sa.Column(sa.String(255), nullable=False)
     host = sa.Column(sa.String(255), nullable=False)
     port = sa.Column(sa.Integer, nullable=False)
+    # The TLS port of a console that has one (SPICE); added by main_0002.
+    tls_port = sa.Column(sa.Integer, nullable=True)
     internal_access_path = sa.Column(sa.String(255))
     instance_uuid = sa.Column(sa.String(36), sa.ForeignKey('instances.uuid'),
                               nullable=False)

@@ -368,19 +368,7 @@ def test_documented_responses_return_the_password(run):
 # Reported to nova/api/validation's owner: a 400 message quotes the
 # invalid value ("Value: <input>. '<input>' is too long"). Strict: once
 # fixed, these fail until taken off the list.
-KNOWN_LEAKS = {'changePassword too long', 'changePassword not a string',
-               'rescue adminPass, bad image'}
-
-
-def _body_cases():
-    for label in sorted(ALL_SECRETS):
-        marks = [pytest.mark.xfail(
-            strict=True, reason='the API echoes invalid input in its 400 '
-                                'message')] if label in KNOWN_LEAKS else []
-        yield pytest.param(label, marks=marks, id=label.replace(' ', '-'))
-
-
-@pytest.mark.parametrize('label', _body_cases())
+@pytest.mark.parametrize('label', sorted(ALL_SECRETS))
 def test_no_secret_in_response_bodies(run, label):
     # The documented adminPass fields were taken out of the bodies (and
     # checked above): what is left must hold no secret at all.

@@ -90,6 +90,25 @@ class GuestSerial:
 
 
 @dataclasses.dataclass
+class GuestGraphics:
+    """A graphical console (``vnc`` or ``spice``) on ``listen``, its port
+    chosen by libvirt when the guest starts."""
+    type: str = 'vnc'
+    listen: str = '127.0.0.1'
+
+    def to_element(self):
+        graphics = ET.Element('graphics', type=self.type, autoport='yes',
+                              listen=self.listen)
+        ET.SubElement(graphics, 'listen', type='address',
+                      address=self.listen)
+        return graphics
+
+    @classmethod
+    def from_element(cls, elem):
+        return cls(type=elem.get('type'), listen=elem.get('listen'))
+
+
+@dataclasses.dataclass
 class GuestInterface:
     """A NIC plugged into the Linux bridge ``bridge``; libvirt creates the
     tap ``target_dev`` and enslaves it."""
@@ -133,6 +152,7 @@ class GuestConfig:
     disks: list = dataclasses.field(default_factory=list)
     serial: GuestSerial | None = None
     interfaces: list = dataclasses.field(default_factory=list)
+    graphics: list = dataclasses.field(default_factory=list)
 
     def to_element(self):
         domain = ET.Element('domain', type=self.virt_type)
@@ -163,6 +183,8 @@ class GuestConfig:
             devices.append(iface.to_element())
         if self.serial is not None:
             devices.extend(self.serial.to_elements())
+        for graphics in self.graphics:
+            devices.append(graphics.to_element())
         return domain
 
     def to_xml(self):
@@ -198,7 +220,9 @@ class GuestConfig:
                     if serial is not None else None),
             interfaces=[GuestInterface.from_element(i)
                         for i in domain.findall('devices/interface')
-                        if i.get('type') == 'bridge'])
+                        if i.get('type') == 'bridge'],
+            graphics=[GuestGraphics.from_element(g)
+                      for g in domain.findall('devices/graphics')])
 
 
 def _cpu(elem):

@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 import typing
+import xml.etree.ElementTree as ET
 
 from oslo_log import log as logging
 
@@ -91,7 +92,7 @@ class LibvirtDriver(driver.ComputeDriver):
         offered = caps.domain_types.get(arch, set())
         if virt_type not in offered:
             raise exception.ServiceUnavailable(
-                reason=f'libvirt at {self._host.uri} cannot run '
+                reason=f'libvirt at {self._host.display_uri} cannot run '
                        f'[libvirt] virt_type={virt_type} guests of arch '
                        f'{arch} (it offers: '
                        f'{", ".join(sorted(offered)) or "none"})')
@@ -195,7 +196,9 @@ class LibvirtDriver(driver.ComputeDriver):
             serial=vconfig.GuestSerial(log_path=os.path.join(
                 self.instance_dir(instance), CONSOLE_LOG)),
             interfaces=vif.interfaces_for(
-                network_info, CONF.libvirt.create_missing_bridges))
+                network_info, CONF.libvirt.create_missing_bridges),
+            graphics=([vconfig.GuestGraphics('vnc', CONF.vnc.server_listen)]
+                      if CONF.vnc.enabled else []))
 
     def _start(self, instance, xml):
         conn = self._host.get_connection()
@@ -312,6 +315,69 @@ class LibvirtDriver(driver.ComputeDriver):
                 return log.read().decode('utf-8', 'replace')
         except FileNotFoundError:
             return ''
+
+    # -- remote consoles ------------------------------------------------------
+    # Read from the running domain's XML: libvirt writes the ports it
+    # picked (autoport) there. The guests this driver defines have no
+    # graphics and log their serial port to a file, so each raises
+    # ConsoleTypeUnavailable unless the domain was given such a device.
+
+    def get_vnc_console(self, context, instance):
+        return self._graphics_console(instance, 'vnc')
+
+    def get_spice_console(self, context, instance):
+        return self._graphics_console(instance, 'spice')
+
+    def get_serial_console(self, context, instance):
+        devices = self._domain_devices(instance)
+        for serial in devices.findall('serial'):
+            source = serial.find('source')
+            if serial.get('type') != 'tcp' or source is None or \
+                    source.get('mode') != 'bind':
+                continue
+            return driver.ConsoleInfo(
+                host=_proxy_address(source.get('host')),
+                port=int(source.get('service')))
+        raise driver.ConsoleTypeUnavailable(
+            console_type='serial',
+            reason=f'the domain of instance {instance.uuid} has no serial '
+                   'port listening on TCP')
+
+    def _domain_devices(self, instance):
+        dom = self._domain(instance)
+        root = ET.fromstring(dom.XMLDesc(0))
+        devices = root.find('devices')
+        return devices if devices is not None else ET.Element('devices')
+
+    def _graphics_console(self, instance, kind):
+        for graphics in self._domain_devices(instance).findall('graphics'):
+            if graphics.get('type') != kind:
+                continue
+            port = int(graphics.get('port', '-1'))
+            tls_port = int(graphics.get('tlsPort', '-1'))
+            if port <= 0:
+                break   # Not running, so no port assigned yet.
+            listen = graphics.get('listen')
+            element = graphics.find('listen')
+            if not listen and element is not None:
+                listen = element.get('address')
+            return driver.ConsoleInfo(
+                host=_proxy_address(listen),
+                port=port,
+                tls_port=tls_port if tls_port > 0 else None)
+        raise driver.ConsoleTypeUnavailable(
+            console_type=kind,
+            reason=f'the domain of instance {instance.uuid} has no '
+                   f'{kind} graphics with a port')
+
+
+def _proxy_address(listen):
+    """The address a console proxy reaches a guest console at: the
+    listen address, or this host's [DEFAULT] my_ip when the console
+    listens on every address."""
+    if not listen or listen in ('0.0.0.0', '::'):
+        return CONF.my_ip
+    return listen
 
 
 def guest_cpu(virt_type, cpu_mode, cpu_model):

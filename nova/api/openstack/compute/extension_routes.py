@@ -1,7 +1,7 @@
 """Rows of the URL map for the resources that were extensions of the
 Compute API v2: flavor access, server groups, usage, external events,
 server passwords and diagnostics, the usage audit log, the extension
-list, and the APIs that are removed or were proxies to other services.
+list, remote consoles and console auth tokens, and the APIs that are removed or were proxies to other services.
 
 ``routes.APIRouterV21`` adds them to its table after the other rows;
 paths with a fixed segment come before the ``{id}`` ones they would
@@ -11,12 +11,14 @@ otherwise match.
 from nova.api import wsgi
 from nova.api.openstack.compute import (
     baremetal_nodes,
+    console_auth_tokens,
     extension_info,
     flavor_access,
     floating_ips,
     hosts,
     instance_usage_audit_log,
     networks,
+    remote_consoles,
     removed,
     security_groups,
     server_diagnostics,
@@ -42,6 +44,9 @@ def _extension_rows():
     usage_ctl = wsgi.Resource(
         simple_tenant_usage.SimpleTenantUsageController())
     ext_ctl = wsgi.Resource(extension_info.ExtensionInfoController())
+    console_ctl = wsgi.Resource(remote_consoles.RemoteConsolesController())
+    token_ctl = wsgi.Resource(
+        console_auth_tokens.ConsoleAuthTokensController())
     return (
         ('/flavors/{flavor_id}/os-flavor-access',
          {'GET': (access_ctl, 'index')}),
@@ -63,6 +68,9 @@ def _extension_rows():
         ('/os-simple-tenant-usage/{id}', {'GET': (usage_ctl, 'show')}),
         ('/extensions', {'GET': (ext_ctl, 'index')}),
         ('/extensions/{id}', {'GET': (ext_ctl, 'show')}),
+        ('/servers/{server_id}/remote-consoles',
+         {'POST': (console_ctl, 'create')}),
+        ('/os-console-auth-tokens/{id}', {'GET': (token_ctl, 'show')}),
     )
 
 

@@ -139,8 +139,11 @@ class APIRouterV21:
             mapper.connect(path, controller=_BadMethod(methods),
                            action='__call__')
         self.map = mapper
-        self._router = routes.middleware.RoutesMiddleware(self._dispatch,
-                                                         self.map)
+        # No "_method" override from form fields: the verb is the
+        # request's (parsing a form body to look for it also fails on
+        # malformed multipart bodies).
+        self._router = routes.middleware.RoutesMiddleware(
+            self._dispatch, self.map, use_method_override=False)
 
     @webob.dec.wsgify
     def __call__(self, req):

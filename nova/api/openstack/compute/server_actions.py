@@ -6,12 +6,17 @@ against its JSON-Schema for the request's microversion and hands the
 work to the compute API, which checks the lock and the state table.
 """
 
+import nova.conf
 from nova import exception
 from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import errors
+from nova.api.openstack.compute import remote_consoles
+from nova.api.openstack.compute.schemas import remote_consoles as console_schema
 from nova.api.openstack.compute.schemas import server_actions as schema
 from nova.compute import api as compute
+
+CONF = nova.conf.CONF
 
 # {action: (handler name, lowest microversion, success code)}
 _ACTIONS = {
@@ -45,6 +50,9 @@ _ACTIONS = {
     'restore': ('_restore', '2.1', 202),
     'forceDelete': ('_force_delete', '2.1', 202),
 }
+# The get-console actions (2.1 - 2.5), handled by remote_consoles.
+_ACTIONS.update({name: ('_get_console', '2.1', 200)
+                 for name in console_schema.LEGACY_ACTIONS})
 
 _SCHEMAS = {
     'reboot': schema.reboot,
@@ -56,6 +64,8 @@ _SCHEMAS = {
     'createBackup': schema.create_backup,
     'rescue': schema.rescue,
 }
+_SCHEMAS.update({name: body_schema for name, (_protocol, body_schema)
+                 in console_schema.LEGACY_ACTIONS.items()})
 
 
 class UnknownAction(exception.Invalid):
@@ -95,6 +105,9 @@ class ServerActionsController:
             body_schema = _SCHEMAS.get(name) or schema.no_args(name)
         validation.validate(body_schema, body)
         instance = self.compute_api.get(req.context, id)
+        if handler == '_get_console':
+            return wsgi.ResponseObject(remote_consoles.legacy_action(
+                self.compute_api, req, instance, name, body[name]), code=code)
         result = getattr(self, handler)(req, instance, body[name])
         if isinstance(result, wsgi.ResponseObject):
             return result
@@ -255,8 +268,20 @@ class ServerActionsController:
         return wsgi.ResponseObject(None, code=202,
                                    headers={'Location': href})
 
+    @staticmethod
+    def _check_image_metadata_quota(req, metadata):
+        """Up to 2.38 an image's metadata counts against the
+        metadata_items quota (403); 2.39 leaves it to the image service."""
+        if avr.is_supported(req, '2.39') or not metadata:
+            return
+        limit = CONF.quota.metadata_items
+        if 0 <= limit < len(metadata):
+            raise compute.MetadataLimitExceeded(count=len(metadata),
+                                                limit=limit)
+
     def _create_image(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:servers:create_image')
+        self._check_image_metadata_quota(req, args.get('metadata'))
         image = self.compute_api.snapshot(req.context, instance,
                                           args['name'],
                                           extra_properties=args.get(
@@ -265,6 +290,7 @@ class ServerActionsController:
 
     def _create_backup(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:os-create-backup')
+        self._check_image_metadata_quota(req, args.get('metadata'))
         image = self.compute_api.backup(
             req.context, instance, args['name'], args['backup_type'],
             int(args['rotation']), extra_properties=args.get('metadata'))

@@ -144,6 +144,11 @@ def test_spawned_guest_boots_and_runs(drv):
     inst = _spawn(drv)
     _wait_for_console(drv, inst, MARKER)
     assert drv.get_info(inst).state == power_state.RUNNING
+    # Its VNC server listens where [vnc] server_listen says, on a port
+    # libvirt picked when the guest started.
+    console = drv.get_vnc_console(None, inst)
+    assert console.host == '127.0.0.1'
+    assert console.port >= 5900
 
 
 def test_guest_gets_nic_on_created_bridge(drv):

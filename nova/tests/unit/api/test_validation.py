@@ -59,3 +59,38 @@ def test_uuid_format():
     with pytest.raises(exception.ValidationError):
         validation.validate(types.uuid, 'not-a-uuid')
     validation.validate(types.uuid, '155d900f-4e14-4e4c-a73d-069cbf4541e6')
+
+
+@pytest.mark.parametrize('value,ok', [
+    ('5', True), (5, True), ('0', False), (0, False), ('11', False),
+    ('1' * 40, False), ('2.5', True), ('abc', True)])
+def test_bounds_hold_for_numbers_given_as_strings(value, ok):
+    schema = {'type': ['integer', 'number', 'string'], 'minimum': 1,
+              'maximum': 10}
+    if ok:
+        validation.validate(schema, value)
+    else:
+        with pytest.raises(exception.ValidationError) as err:
+            validation.validate(schema, value)
+        assert 'minimum' in str(err.value) or 'maximum' in str(err.value)
+
+
+@pytest.mark.parametrize('body', [
+    {'changePassword': {'adminPass': 'hunter2-' + 'x' * 300}},
+    {'changePassword': {'adminPass': ['hunter2-secret']}},
+    {'rescue': {'adminPass': 'hunter2-secret', 'rescue_image_ref': 'x'}},
+])
+def test_a_message_about_a_password_does_not_quote_it(body):
+    schema = {'type': 'object', 'properties': {
+        'changePassword': {'type': 'object', 'properties': {
+            'adminPass': {'type': 'string', 'maxLength': 255}}},
+        'rescue': {'oneOf': [{'type': 'null'}, {
+            'type': 'object', 'properties': {
+                'adminPass': {'type': 'string'},
+                'rescue_image_ref': {'type': 'string', 'format': 'uuid'}},
+            'additionalProperties': False}]}}}
+    with pytest.raises(exception.ValidationError) as err:
+        validation.validate(schema, body)
+    message = err.value.format_message()
+    assert 'hunter2' not in message
+    assert 'Invalid input for field/attribute' in message

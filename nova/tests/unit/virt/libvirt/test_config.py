@@ -22,7 +22,8 @@ def _guest(**kwargs):
 
 
 def test_round_trip_keeps_every_field():
-    guest = _guest(cpu=config.GuestCPU(mode='custom', model='qemu64'))
+    guest = _guest(cpu=config.GuestCPU(mode='custom', model='qemu64'),
+                   graphics=[config.GuestGraphics('vnc', '127.0.0.1')])
     assert config.GuestConfig.from_xml(guest.to_xml()) == guest
 
 
@@ -111,3 +112,16 @@ def test_memory_in_other_units_is_read_as_mib():
 def test_from_xml_refuses_what_is_not_a_domain():
     with pytest.raises(ValueError, match='not a libvirt domain'):
         config.GuestConfig.from_xml('<network/>')
+
+
+def test_vnc_graphics_listen_on_the_address_with_a_port_libvirt_picks():
+    root = ET.fromstring(_guest(graphics=[
+        config.GuestGraphics('vnc', '192.0.2.5')]).to_xml())
+    [graphics] = root.findall('devices/graphics')
+    assert (graphics.get('type'), graphics.get('autoport'),
+            graphics.get('listen')) == ('vnc', 'yes', '192.0.2.5')
+    assert graphics.find('listen').get('address') == '192.0.2.5'
+
+
+def test_guest_without_graphics_has_no_graphics_element():
+    assert ET.fromstring(_guest().to_xml()).find('devices/graphics') is None
