@@ -29,6 +29,7 @@ from nova.compute import (
     delete,
     evacuate,
     live_migration,
+    orphans,
     power,
     power_sync,
     rebuild,
@@ -76,6 +77,7 @@ class ComputeManager(manager.Manager):
         self._last_shelved_poll = time.monotonic()
         self._last_reclaim = 0.0
         self._last_stalled_poll = time.monotonic()
+        self._last_running_deleted_poll = time.monotonic()
         # What this service is working on (see nova.compute.stalled).
         self.operations = stalled.Operations()
         workers = CONF.max_concurrent_builds or _UNLIMITED_BUILDS
@@ -236,6 +238,18 @@ class ComputeManager(manager.Manager):
         """Purge the expired console tokens of this host's instances
         (validation refuses them anyway; this keeps the table small)."""
         consoles.clean_expired_tokens(self, context)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _cleanup_running_deleted_instances(self, context):
+        """Every ``running_deleted_instance_poll_interval`` seconds: see
+        :mod:`nova.compute.orphans`."""
+        interval = CONF.running_deleted_instance_poll_interval
+        if interval <= 0:
+            return
+        if time.monotonic() - self._last_running_deleted_poll < interval:
+            return
+        self._last_running_deleted_poll = time.monotonic()
+        orphans.handle_running_deleted(self, context)
 
     def sync_power_states(self, context):
         """One power state sync pass now; how many instances changed."""

@@ -35,6 +35,20 @@ default_opts = [
     cfg.IntOpt('reclaim_instance_interval', default=0, min=0,
                help='Seconds a soft-deleted instance is kept before it is '
                     'reclaimed; 0 deletes at once.'),
+    cfg.StrOpt('running_deleted_instance_action', default='reap',
+               choices=[('reap', 'destroy the guest and its disks'),
+                        ('log', 'log a warning only'),
+                        ('shutdown', 'power the guest off, keep its disks'),
+                        ('noop', 'do nothing')],
+               help='What nova-compute does with a guest still on its '
+                    'hypervisor whose instance was deleted (a delete cut '
+                    'off before its guest was destroyed).'),
+    cfg.IntOpt('running_deleted_instance_poll_interval', default=1800,
+               help='Seconds between two looks for guests of deleted '
+                    'instances; 0 or less disables it.'),
+    cfg.IntOpt('running_deleted_instance_timeout', default=0, min=0,
+               help='Seconds an instance must have been deleted before '
+                    'its guest is acted upon.'),
     cfg.StrOpt('lock_path', default='$state_path/locks',
                help='Directory for inter-process locks.'),
 ]
