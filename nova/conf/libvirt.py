@@ -42,13 +42,45 @@ opts = [
     cfg.IntOpt('spawn_timeout', default=120, min=1,
                help='Seconds to wait for a new guest to reach the running '
                     'state before the build fails.'),
+    cfg.StrOpt('snapshots_directory', default='$instances_path/snapshots',
+               help='Where a snapshot\'s root disk is converted before it '
+                    'is uploaded to the image service. It needs free space '
+                    'for a full copy of the largest root disk.'),
+    cfg.StrOpt('resize_transport', default='local',
+               choices=(('local', ('the source and destination share '
+                                   'instances_path (one machine, or '
+                                   'shared storage): the disks are '
+                                   'copied as files')),
+                        ('rsync', 'rsync over ssh to the destination'),
+                        ('scp', 'scp to the destination')),
+               help='How a resize or cold migration copies an instance\'s '
+                    'directory to the destination host. rsync and scp run '
+                    'as the nova-compute user and need password-less ssh '
+                    'to every other compute host, which must use the same '
+                    'instances_path.'),
+    cfg.IntOpt('remove_unused_original_minimum_age_seconds', default=86400,
+               min=0,
+               help='A cached base image under $instances_path/_base that '
+                    'no instance on this host has used for this many '
+                    'seconds is removed by the image cache manager.'),
+]
+
+# [DEFAULT] options the libvirt driver reads (kept here until the other
+# drivers need them too).
+default_opts = [
+    cfg.BoolOpt('force_config_drive', default=False,
+                help='Give every instance a config drive (an ISO 9660 '
+                     'disk labelled config-2 holding its metadata, network '
+                     'configuration and user data), not only those whose '
+                     'boot request asked for one.'),
 ]
 
 
 def register_opts(conf):
     conf.register_group(group)
     conf.register_opts(opts, group=group)
+    conf.register_opts(default_opts)
 
 
 def list_opts():
-    return {group: opts}
+    return {group: opts, 'DEFAULT': default_opts}

@@ -39,6 +39,34 @@ ConsoleInfo = collections.namedtuple(
 ConsoleInfo.__new__.__defaults__ = (None, None)
 
 
+# Lifecycle events: a driver that learns at once that a guest changed
+# power state (libvirt's domain events) tells the compute manager through
+# the listener given to ``register_event_listener``, so that the power
+# state in the database follows without waiting for the periodic sync.
+EVENT_LIFECYCLE_STARTED = 'started'
+EVENT_LIFECYCLE_STOPPED = 'stopped'
+EVENT_LIFECYCLE_PAUSED = 'paused'
+EVENT_LIFECYCLE_RESUMED = 'resumed'
+EVENT_LIFECYCLE_SUSPENDED = 'suspended'
+EVENT_LIFECYCLE_CRASHED = 'crashed'
+
+
+class LifecycleEvent(collections.namedtuple(
+        'LifecycleEvent', ['uuid', 'transition', 'power_state',
+                           'timestamp', 'reason'])):
+    """Guest ``uuid`` went through ``transition`` (an EVENT_LIFECYCLE_*
+    value) at ``timestamp`` (time.time()); ``power_state`` is the
+    ``nova.compute.power_state`` it implies, ``reason`` the hypervisor's
+    detail (e.g. 'shutdown', 'destroyed', 'saved'), for logs only. The
+    event is a hint: the guest may have changed again since, so a
+    consumer reads the current state from :meth:`ComputeDriver.get_info`
+    before acting."""
+    __slots__ = ()
+
+
+LifecycleEvent.__new__.__defaults__ = (None, None)
+
+
 class ConsoleTypeUnavailable(exception.Invalid):
     """The guest has no console of this kind (e.g. its domain defines no
     VNC graphics). The compute manager answers the API with a 400."""
@@ -66,6 +94,26 @@ class ComputeDriver:
 
     def __init__(self, virtapi=None):
         self.virtapi = virtapi
+
+    # -- events -----------------------------------------------------------
+
+    def register_event_listener(self, callback):
+        """Have ``callback(event)`` called with each :class:`LifecycleEvent`
+        the driver emits (None stops it). Drivers call it from a thread of
+        their own, never while holding their locks; it must not block for
+        long."""
+        self._event_listener = callback
+
+    def emit_event(self, event):
+        """Deliver ``event`` to the registered listener, if any; an error
+        of the listener is logged, not raised into the driver."""
+        listener = getattr(self, '_event_listener', None)
+        if listener is None:
+            return
+        try:
+            listener(event)
+        except Exception:
+            LOG.exception('Handling the lifecycle event %s failed', event)
 
     # -- host -----------------------------------------------------------
 
@@ -185,6 +233,13 @@ class ComputeDriver:
         ``update_task_state(task_state, expected_state)`` is called as the
         snapshot moves from pending upload to uploading.
         """
+        raise NotImplementedError()
+
+    def manage_image_cache(self, context, all_instances):
+        """Age the host's cache of images (drivers whose capabilities say
+        ``has_imagecache``); ``all_instances`` are the instances of this
+        host, whose images are in use. Called by a periodic task of the
+        compute; returns what was removed."""
         raise NotImplementedError()
 
     def migrate_disk_and_power_off(self, context, instance, dest, flavor,

@@ -2,8 +2,9 @@
 back.
 
 Only what the driver writes is modelled: a domain with its memory, vCPUs,
-boot settings, CPU, virtio disks, serial console logged to a file and NICs
-on Linux bridges. ``GuestConfig.from_xml`` reads the same subset back (for
+boot settings (boot device or per-disk boot order, or a direct kernel
+boot), CPU, virtio disks and cdroms, serial console logged to a file and
+NICs on Linux bridges. ``GuestConfig.from_xml`` reads the same subset back (for
 tests, and to inspect what libvirt keeps of a defined domain); elements it
 does not know are ignored.
 """
@@ -37,20 +38,34 @@ class GuestCPU:
 
 @dataclasses.dataclass
 class GuestDisk:
-    """A file-backed ``<disk>`` on a virtio bus."""
+    """A file-backed ``<disk>`` (virtio by default) or ``<cdrom>``.
+
+    ``boot_order`` set on any disk makes the guest boot from the disks in
+    that order (the ``<os><boot dev>`` element is then left out, as
+    libvirt refuses both at once).
+    """
     source_path: str
     driver_type: str = 'qcow2'
     target_dev: str = 'vda'
     target_bus: str = 'virtio'
     cache: str = 'none'
+    device: str = 'disk'
+    readonly: bool = False
+    boot_order: int | None = None
 
     def to_element(self):
-        disk = ET.Element('disk', type='file', device='disk')
-        ET.SubElement(disk, 'driver', name='qemu', type=self.driver_type,
-                      cache=self.cache)
+        disk = ET.Element('disk', type='file', device=self.device)
+        driver = ET.SubElement(disk, 'driver', name='qemu',
+                               type=self.driver_type)
+        if self.cache:
+            driver.set('cache', self.cache)
         ET.SubElement(disk, 'source', file=self.source_path)
         ET.SubElement(disk, 'target', dev=self.target_dev,
                       bus=self.target_bus)
+        if self.readonly:
+            ET.SubElement(disk, 'readonly')
+        if self.boot_order is not None:
+            ET.SubElement(disk, 'boot', order=str(self.boot_order))
         return disk
 
     @classmethod
@@ -58,13 +73,17 @@ class GuestDisk:
         driver = elem.find('driver')
         source = elem.find('source')
         target = elem.find('target')
+        boot = elem.find('boot')
         return cls(
             source_path=source.get('file') if source is not None else None,
             driver_type=driver.get('type', 'raw') if driver is not None
             else 'raw',
             target_dev=target.get('dev') if target is not None else None,
             target_bus=target.get('bus') if target is not None else None,
-            cache=driver.get('cache') if driver is not None else None)
+            cache=driver.get('cache') if driver is not None else None,
+            device=elem.get('device', 'disk'),
+            readonly=elem.find('readonly') is not None,
+            boot_order=int(boot.get('order')) if boot is not None else None)
 
 
 @dataclasses.dataclass
@@ -153,6 +172,10 @@ class GuestConfig:
     serial: GuestSerial | None = None
     interfaces: list = dataclasses.field(default_factory=list)
     graphics: list = dataclasses.field(default_factory=list)
+    # Direct kernel boot (a kernel and initrd file on the host).
+    kernel: str | None = None
+    initrd: str | None = None
+    cmdline: str | None = None
 
     def to_element(self):
         domain = ET.Element('domain', type=self.virt_type)
@@ -164,7 +187,11 @@ class GuestConfig:
         os_elem = ET.SubElement(domain, 'os')
         ET.SubElement(os_elem, 'type', arch=self.arch,
                       machine=self.machine_type).text = 'hvm'
-        ET.SubElement(os_elem, 'boot', dev=self.boot_dev)
+        for tag in ('kernel', 'initrd', 'cmdline'):
+            if getattr(self, tag):
+                ET.SubElement(os_elem, tag).text = getattr(self, tag)
+        if self.boot_dev and not any(d.boot_order for d in self.disks):
+            ET.SubElement(os_elem, 'boot', dev=self.boot_dev)
         # ACPI lets a clean shutdown request reach the guest OS.
         features = ET.SubElement(domain, 'features')
         ET.SubElement(features, 'acpi')
@@ -215,14 +242,17 @@ class GuestConfig:
             cpu=_cpu(cpu),
             disks=[GuestDisk.from_element(d)
                    for d in domain.findall('devices/disk')
-                   if d.get('device', 'disk') == 'disk'],
+                   if d.get('device', 'disk') in ('disk', 'cdrom')],
             serial=(GuestSerial.from_element(serial)
                     if serial is not None else None),
             interfaces=[GuestInterface.from_element(i)
                         for i in domain.findall('devices/interface')
                         if i.get('type') == 'bridge'],
             graphics=[GuestGraphics.from_element(g)
-                      for g in domain.findall('devices/graphics')])
+                      for g in domain.findall('devices/graphics')],
+            kernel=domain.findtext('os/kernel'),
+            initrd=domain.findtext('os/initrd'),
+            cmdline=domain.findtext('os/cmdline'))
 
 
 def _cpu(elem):

@@ -1,12 +1,17 @@
 """LibvirtDriver: guests on QEMU (KVM or TCG) through libvirt-python.
 
-This first version covers the boot and delete path and the simple power
-operations: an instance is a persistent libvirt domain named
-``instance-<uuid>`` with the instance's UUID, a root disk built from the
-cached image (see :mod:`imagebackend`), its serial console logged to
+An instance is a persistent libvirt domain named ``instance-<uuid>``
+with the instance's UUID, a root disk built from the cached image (see
+:mod:`imagebackend`), a config drive when wanted (:mod:`nova.virt.
+configdrive`), its serial console logged to
 ``<instances_path>/<uuid>/console.log`` and one NIC per bridge VIF.
 Everything an instance owns on the host lives in its instance directory,
 so destroy removes the domain and that directory.
+
+This module holds the boot and delete path and the power operations; the
+others live by concern: :mod:`snapshot`, :mod:`rescue`, :mod:`migration`
+(resize and cold migration), :mod:`events` (lifecycle events) and
+:mod:`imagecache` (ageing of cached images).
 """
 
 import json
@@ -21,10 +26,18 @@ from oslo_log import log as logging
 import nova.conf
 from nova import exception
 from nova.compute import power_state
-from nova.virt import driver
+from nova.virt import configdrive, driver
 from nova.virt.libvirt import config as vconfig
+from nova.virt.libvirt import events as vevents
 from nova.virt.libvirt import host as vhost
-from nova.virt.libvirt import imagebackend, vif
+from nova.virt.libvirt import (
+    imagebackend,
+    imagecache,
+    migration,
+    rescue,
+    snapshot,
+    vif,
+)
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -42,6 +55,7 @@ _POWER_STATES = {
     7: power_state.SUSPENDED,  # VIR_DOMAIN_PMSUSPENDED
 }
 CONSOLE_LOG = 'console.log'
+CONFIG_DRIVE = 'disk.config'
 # Console output returned to the API is the end of the log only.
 MAX_CONSOLE_BYTES = 100 * 1024
 DESTROY_ATTEMPTS = 3
@@ -59,7 +73,9 @@ class LibvirtDriver(driver.ComputeDriver):
     """The guests of one hypervisor host reached through libvirt."""
 
     capabilities: typing.ClassVar[dict] = dict(
-        driver.ComputeDriver.capabilities)
+        driver.ComputeDriver.capabilities,
+        has_imagecache=True, supports_pause=True, supports_suspend=True,
+        supports_snapshot=True, supports_resize=True)
 
     def __init__(self, virtapi=None, image_api=None):
         super().__init__(virtapi)
@@ -67,6 +83,12 @@ class LibvirtDriver(driver.ComputeDriver):
         self._host = vhost.Host(uri)
         self._image_api = image_api
         self._hostname = None
+        self._events = vevents.LifecycleEvents(self.emit_event)
+
+    @property
+    def host(self):
+        """The :class:`host.Host` (libvirt connection) of this driver."""
+        return self._host
 
     @property
     def image_api(self):
@@ -86,6 +108,7 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def init_host(self, host):
         self._hostname = host
+        self._watch_events()
         caps = self._host.get_capabilities()
         arch = CONF.libvirt.arch
         virt_type = CONF.libvirt.virt_type
@@ -103,7 +126,17 @@ class LibvirtDriver(driver.ComputeDriver):
                  self._host.uri, self.instances_path)
 
     def cleanup_host(self, host):
+        self._host.on_connect = None
         self._host.close()
+        self._events.stop()
+
+    def _watch_events(self):
+        """Lifecycle events of every connection from now on; the one
+        already open (if any) predates the event loop and is reopened."""
+        vevents.start_default_loop()
+        self._events.start()
+        self._host.close()
+        self._host.on_connect = self._events.watch
 
     def get_available_nodes(self, refresh=False):
         return [self._host.get_hostname()]
@@ -151,9 +184,13 @@ class LibvirtDriver(driver.ComputeDriver):
             shutil.rmtree(inst_dir)
         try:
             _make_dir(inst_dir)
-            disk = self._create_root_disk(context, instance, image_meta)
-            guest = self.guest_config(instance, disk, network_info)
-            self._start(instance, guest.to_xml())
+            disks = [self._create_root_disk(context, instance, image_meta)]
+            cdrom = self.config_drive_disk(instance, network_info,
+                                           injected_files, admin_password)
+            if cdrom is not None:
+                disks.append(cdrom)
+            guest = self.guest_config(instance, disks, network_info)
+            self.start_domain(guest.to_xml())
         except Exception as exc:
             LOG.error('Spawning instance %s failed: %s', instance.uuid, exc)
             self._remove(instance, destroy_disks=True)
@@ -180,8 +217,28 @@ class LibvirtDriver(driver.ComputeDriver):
         return vconfig.GuestDisk(source_path=path, driver_type=fmt,
                                  cache=CONF.libvirt.disk_cachemode)
 
-    def guest_config(self, instance, root_disk, network_info):
-        """The :class:`config.GuestConfig` of ``instance``."""
+    def config_drive_disk(self, instance, network_info, injected_files=(),
+                          admin_password=None, name=CONFIG_DRIVE):
+        """Write the config drive of ``instance`` into its directory and
+        return its cdrom :class:`config.GuestDisk`; None when the
+        instance gets no config drive."""
+        if not configdrive.required_by(instance):
+            return None
+        path = os.path.join(self.instance_dir(instance), name)
+        configdrive.make_drive(path, configdrive.files_for(
+            instance, network_info, injected_files, admin_password))
+        # The pc machine's IDE has room for a cdrom; q35 has SATA only.
+        q35 = 'q35' in (CONF.libvirt.hw_machine_type or '')
+        return vconfig.GuestDisk(
+            source_path=path, driver_type='raw', device='cdrom',
+            target_dev='sda' if q35 else 'hdd',
+            target_bus='sata' if q35 else 'ide', cache=None, readonly=True)
+
+    def guest_config(self, instance, disks, network_info):
+        """The :class:`config.GuestConfig` of ``instance`` with ``disks``
+        (a :class:`config.GuestDisk` or a list of them)."""
+        if isinstance(disks, vconfig.GuestDisk):
+            disks = [disks]
         return vconfig.GuestConfig(
             virt_type=CONF.libvirt.virt_type,
             name=domain_name(instance),
@@ -192,7 +249,7 @@ class LibvirtDriver(driver.ComputeDriver):
             machine_type=CONF.libvirt.hw_machine_type,
             cpu=guest_cpu(CONF.libvirt.virt_type, CONF.libvirt.cpu_mode,
                           CONF.libvirt.cpu_model),
-            disks=[root_disk],
+            disks=list(disks),
             serial=vconfig.GuestSerial(log_path=os.path.join(
                 self.instance_dir(instance), CONSOLE_LOG)),
             interfaces=vif.interfaces_for(
@@ -200,12 +257,14 @@ class LibvirtDriver(driver.ComputeDriver):
             graphics=([vconfig.GuestGraphics('vnc', CONF.vnc.server_listen)]
                       if CONF.vnc.enabled else []))
 
-    def _start(self, instance, xml):
+    def start_domain(self, xml):
+        """Define the domain ``xml`` and start it; returns when it runs."""
         conn = self._host.get_connection()
         dom = conn.defineXML(xml)
         dom.create()
         self._wait_for_state(dom, power_state.RUNNING,
                              CONF.libvirt.spawn_timeout)
+        return dom
 
     @staticmethod
     def _wait_for_state(dom, state, timeout):
@@ -257,7 +316,7 @@ class LibvirtDriver(driver.ComputeDriver):
                 time.sleep(1)
 
     def get_info(self, instance):
-        dom = self._domain(instance)
+        dom = self.domain(instance)
         state, max_mem_kb, mem_kb, num_cpu, cpu_time_ns = dom.info()
         return driver.InstanceInfo(
             state=_POWER_STATES.get(state, power_state.NOSTATE),
@@ -266,14 +325,43 @@ class LibvirtDriver(driver.ComputeDriver):
 
     # -- power ----------------------------------------------------------------
 
-    def _domain(self, instance):
+    def domain(self, instance):
+        """The libvirt domain of ``instance``; ``InstanceNotFound`` when
+        this host has none."""
         dom = self._host.find_domain(instance.uuid)
         if dom is None:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         return dom
 
+    def stop_domain(self, dom):
+        """Stop ``dom`` at once; one already stopped or gone is fine."""
+        _ignore_missing(self._stop_now, dom)
+
+    @staticmethod
+    def undefine(dom):
+        """Forget ``dom`` (its managed save image too); gone is fine."""
+        _ignore_missing(_undefine, dom)
+
+    @staticmethod
+    def remove_dir(path):
+        """Remove the tree at ``path`` (see :func:`remove_dir`)."""
+        return remove_dir(path)
+
+    def root_disk(self, dom):
+        """The :class:`config.GuestDisk` of ``dom``'s root disk: its
+        ``disk`` file, else its first disk."""
+        disks = [d for d in vconfig.GuestConfig.from_xml(
+            dom.XMLDesc(0)).disks if d.device == 'disk']
+        for disk in disks:
+            if os.path.basename(disk.source_path or '') == 'disk':
+                return disk
+        if not disks:
+            raise exception.NovaException(
+                f'the domain of instance {dom.UUIDString()} has no disk')
+        return disks[0]
+
     def power_off(self, instance, timeout=0, retry_interval=0):
-        dom = self._domain(instance)
+        dom = self.domain(instance)
         if not dom.isActive():
             return
         if timeout > 0:
@@ -288,13 +376,13 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def power_on(self, context, instance, network_info,
                  block_device_info=None):
-        dom = self._domain(instance)
+        dom = self.domain(instance)
         if not dom.isActive():
             dom.create()
 
     def reboot(self, context, instance, network_info, reboot_type,
                block_device_info=None):
-        dom = self._domain(instance)
+        dom = self.domain(instance)
         if reboot_type == 'SOFT' and dom.isActive():
             try:
                 dom.reboot(0)
@@ -305,8 +393,51 @@ class LibvirtDriver(driver.ComputeDriver):
         self._stop_now(dom)
         dom.create()
 
+    def _refuse(self, method, instance, dom):
+        state = power_state.STATE_MAP.get(_power_state(dom))
+        raise exception.InstanceInvalidState(
+            method=method, instance_uuid=instance.uuid, attr='power_state',
+            state=state)
+
+    def pause(self, instance):
+        dom = self.domain(instance)
+        if _power_state(dom) == power_state.PAUSED:
+            return
+        if not dom.isActive():
+            self._refuse('pause', instance, dom)
+        dom.suspend()
+
+    def unpause(self, instance):
+        dom = self.domain(instance)
+        if _power_state(dom) == power_state.RUNNING:
+            return
+        if _power_state(dom) != power_state.PAUSED:
+            self._refuse('unpause', instance, dom)
+        dom.resume()
+
+    def suspend(self, context, instance):
+        """Managed save: the guest's memory goes to a file libvirt keeps
+        beside the domain, QEMU stops; resume (or a power on) restores
+        it. A paused guest is saved paused and comes back paused."""
+        dom = self.domain(instance)
+        if not dom.isActive():
+            if dom.hasManagedSaveImage(0):
+                return
+            self._refuse('suspend', instance, dom)
+        dom.managedSave(0)
+
+    def resume(self, context, instance, network_info,
+               block_device_info=None):
+        dom = self.domain(instance)
+        if dom.isActive():
+            return
+        if not dom.hasManagedSaveImage(0):
+            LOG.warning('Instance %s has no saved memory to resume from; '
+                        'booting it', instance.uuid)
+        dom.create()
+
     def get_console_output(self, context, instance):
-        self._domain(instance)
+        self.domain(instance)
         path = os.path.join(self.instance_dir(instance), CONSOLE_LOG)
         try:
             with open(path, 'rb') as log:
@@ -344,7 +475,7 @@ class LibvirtDriver(driver.ComputeDriver):
                    'port listening on TCP')
 
     def _domain_devices(self, instance):
-        dom = self._domain(instance)
+        dom = self.domain(instance)
         root = ET.fromstring(dom.XMLDesc(0))
         devices = root.find('devices')
         return devices if devices is not None else ET.Element('devices')
@@ -369,6 +500,60 @@ class LibvirtDriver(driver.ComputeDriver):
             console_type=kind,
             reason=f'the domain of instance {instance.uuid} has no '
                    f'{kind} graphics with a port')
+
+
+    # -- images -----------------------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        snapshot.snapshot(self, context, instance, image_id,
+                          update_task_state)
+
+    def manage_image_cache(self, context, all_instances):
+        """Remove the cached bases no instance of this host used for
+        ``[libvirt] remove_unused_original_minimum_age_seconds``; the
+        removed paths. ``all_instances``: the instances of this host."""
+        return imagecache.age(
+            imagebackend.ImageCache(self.instances_path),
+            self.instances_path, all_instances,
+            CONF.libvirt.remove_unused_original_minimum_age_seconds)
+
+    # -- rescue -------------------------------------------------------------
+
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password):
+        rescue.rescue(self, context, instance, network_info, image_meta,
+                      rescue_password)
+
+    def unrescue(self, context, instance):
+        rescue.unrescue(self, context, instance)
+
+    # -- resize and cold migration -----------------------------------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        return migration.migrate_disk_and_power_off(
+            self, context, instance, dest, flavor, network_info, timeout,
+            retry_interval)
+
+    def finish_migration(self, context, migration_, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         allocations, block_device_info=None,
+                         power_on=True):
+        migration.finish_migration(
+            self, context, migration_, instance, disk_info, network_info,
+            image_meta, resize_instance, power_on)
+
+    def confirm_migration(self, context, migration_, instance,
+                          network_info):
+        migration.confirm_migration(self, context, migration_, instance,
+                                    network_info)
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration_, block_device_info=None,
+                                power_on=True):
+        migration.finish_revert_migration(
+            self, context, instance, network_info, migration_, power_on)
 
 
 def _proxy_address(listen):

@@ -63,6 +63,8 @@ class Host:
         self._conn = None
         self._caps = None
         self._lock = threading.Lock()
+        # Called with each newly opened connection (event registration).
+        self.on_connect = None
 
     def _open(self):
         if libvirt is None:
@@ -95,6 +97,8 @@ class Host:
                     pass
                 self._conn = None
             self._conn = self._open()
+            if self.on_connect is not None:
+                self.on_connect(self._conn)
             return self._conn
 
     def close(self):

@@ -26,22 +26,27 @@ GiB = 1024 ** 3
 BASE_FORMATS = ('raw', 'qcow2')
 
 
-def _run(*cmd):
+def run(*cmd, error=exception.InstanceSpawnFailure):
+    """Run ``cmd``; its stdout. A failure raises ``error(reason=...)``
+    saying which command failed and why."""
     try:
         return subprocess.run(cmd, check=True, capture_output=True,
                               text=True).stdout
     except FileNotFoundError:
-        raise exception.InstanceSpawnFailure(
-            reason=f'{cmd[0]} is not installed on this host')
+        raise error(reason=f'{cmd[0]} is not installed on this host')
     except subprocess.CalledProcessError as exc:
-        raise exception.InstanceSpawnFailure(
-            reason='{} failed: {}'.format(' '.join(cmd),
-                                          exc.stderr.strip()))
+        raise error(reason='{} failed: {}'.format(' '.join(cmd),
+                                                  exc.stderr.strip()))
 
 
-def image_info(path):
-    """``qemu-img info`` of ``path`` as a dict (format, virtual-size...)."""
-    return json.loads(_run('qemu-img', 'info', '--output=json', path))
+
+def image_info(path, force_share=False,
+               error=exception.InstanceSpawnFailure):
+    """``qemu-img info`` of ``path`` as a dict (format, virtual-size...).
+    ``force_share`` reads an image a running guest holds open."""
+    share = ('-U',) if force_share else ()
+    return json.loads(run('qemu-img', 'info', *share, '--output=json', path,
+                          error=error))
 
 
 class ImageCache:
@@ -59,15 +64,21 @@ class ImageCache:
         """Path of the cached base of ``image_id``, downloading it when
         absent. Returns (path, format)."""
         path = self.path_for(image_id)
-        os.makedirs(self._lock_dir, exist_ok=True)
-        with lockutils.lock(os.path.basename(path), external=True,
-                            lock_path=self._lock_dir,
-                            lock_file_prefix='nova-image-'):
+        with self.lock(path):
             if not os.path.exists(path):
                 self._download(context, image_api, image_id, path)
             else:
                 LOG.debug('Image %s is cached at %s', image_id, path)
+            # Its last use: what the cache manager's ageing counts from.
+            os.utime(path)
         return path, self._check(image_id, path)
+
+    def lock(self, path):
+        """The lock :meth:`fetch` holds on the base ``path``."""
+        os.makedirs(self._lock_dir, exist_ok=True)
+        return lockutils.lock(os.path.basename(path), external=True,
+                              lock_path=self._lock_dir,
+                              lock_file_prefix='nova-image-')
 
     def _download(self, context, image_api, image_id, path):
         LOG.info('Downloading image %s to %s', image_id, path)
@@ -118,11 +129,11 @@ def create_root_disk(instance, base_path, base_format, disk_path,
     the disk's format (what the domain XML's driver type must say)."""
     size = _root_size(instance, image_info(base_path))
     if images_type == 'qcow2':
-        _run('qemu-img', 'create', '-f', 'qcow2', '-F', base_format,
+        run('qemu-img', 'create', '-f', 'qcow2', '-F', base_format,
              '-b', base_path, disk_path, str(size))
         return 'qcow2'
-    _run('qemu-img', 'convert', '-O', 'raw', '-f', base_format,
+    run('qemu-img', 'convert', '-O', 'raw', '-f', base_format,
          base_path, disk_path)
     if size > image_info(disk_path)['virtual-size']:
-        _run('qemu-img', 'resize', '-f', 'raw', disk_path, str(size))
+        run('qemu-img', 'resize', '-f', 'raw', disk_path, str(size))
     return 'raw'

@@ -125,3 +125,36 @@ def test_vnc_graphics_listen_on_the_address_with_a_port_libvirt_picks():
 
 def test_guest_without_graphics_has_no_graphics_element():
     assert ET.fromstring(_guest().to_xml()).find('devices/graphics') is None
+
+
+def test_round_trip_keeps_cdrom_boot_order_and_kernel_boot():
+    guest = _guest(
+        disks=[config.GuestDisk(source_path='/srv/i/disk.rescue',
+                                boot_order=1),
+               config.GuestDisk(source_path='/srv/i/disk', target_dev='vdb'),
+               config.GuestDisk(source_path='/srv/i/disk.config',
+                                driver_type='raw', device='cdrom',
+                                target_dev='hdd', target_bus='ide',
+                                cache=None, readonly=True)],
+        kernel='/srv/k/vmlinuz', initrd='/srv/k/initrd.img',
+        cmdline='console=ttyS0 tiny.poweroff', boot_dev=None)
+    assert config.GuestConfig.from_xml(guest.to_xml()) == guest
+
+
+def test_disk_boot_order_replaces_os_boot_device():
+    guest = _guest(disks=[config.GuestDisk(source_path='/srv/i/a',
+                                           boot_order=1)])
+    root = ET.fromstring(guest.to_xml())
+    # libvirt refuses <os><boot> together with per-device boot orders.
+    assert root.find('os/boot') is None
+    assert root.find('devices/disk/boot').get('order') == '1'
+
+
+def test_cdrom_is_readonly_without_cache_mode():
+    disk = config.GuestDisk(source_path='/srv/i/disk.config',
+                            driver_type='raw', device='cdrom',
+                            target_dev='hdd', target_bus='ide', cache=None,
+                            readonly=True).to_element()
+    assert disk.get('device') == 'cdrom'
+    assert disk.find('readonly') is not None
+    assert disk.find('driver').get('cache') is None

@@ -18,7 +18,7 @@ import pytest
 import nova.conf
 from nova import exception
 from nova.compute import power_state
-from nova.tests.unit.virt.libvirt import fake_image
+from nova.tests.unit.virt.libvirt import helpers
 from nova.virt import driver as virt_driver
 from nova.virt.libvirt import config as libvirt_config
 from nova.virt.libvirt import driver as libvirt_driver
@@ -35,38 +35,7 @@ pytestmark = [
                        reason='qemu-img is not installed'),
 ]
 
-NODE_XML = ('<node><cpu><mhz>2000</mhz><nodes>1</nodes><sockets>1</sockets>'
-            '<cores>4</cores><threads>1</threads></cpu>'
-            '<memory>16777216</memory></node>')
-IMAGE_ID = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
-
-
-@pytest.fixture
-def conf(tmp_path):
-    node = tmp_path / 'node.xml'
-    node.write_text(NODE_XML)
-    overrides = [('connection_uri', f'test://{node}', 'libvirt'),
-                 ('virt_type', 'qemu', 'libvirt'),
-                 ('instances_path', str(tmp_path / 'instances'), None)]
-    for name, value, group in overrides:
-        CONF.set_override(name, value, group=group)
-    yield CONF
-    for name, _, group in overrides:
-        CONF.clear_override(name, group=group)
-
-
-@pytest.fixture
-def images(tmp_path):
-    path = str(tmp_path / 'image.qcow2')
-    os.system(f'qemu-img create -q -f qcow2 {path} 1M')
-    return fake_image.FakeImageAPI({IMAGE_ID: path})
-
-
-@pytest.fixture
-def drv(conf, images):
-    d = libvirt_driver.LibvirtDriver(image_api=images)
-    yield d
-    d.cleanup_host('host1')
+IMAGE_ID = helpers.IMAGE_ID
 
 
 def _instance(**kwargs):
