@@ -22,7 +22,7 @@ from oslo_log import log as logging
 from oslo_service import periodic_task
 
 import nova.conf
-from nova import manager, network, utils
+from nova import manager, network, objects, utils
 from nova.compute import (
     build,
     consoles,
@@ -78,6 +78,7 @@ class ComputeManager(manager.Manager):
         self._last_reclaim = 0.0
         self._last_stalled_poll = time.monotonic()
         self._last_running_deleted_poll = time.monotonic()
+        self._last_image_cache_pass = time.monotonic()
         # What this service is working on (see nova.compute.stalled).
         self.operations = stalled.Operations()
         workers = CONF.max_concurrent_builds or _UNLIMITED_BUILDS
@@ -135,6 +136,11 @@ class ComputeManager(manager.Manager):
             objects_base.NovaObject.indirection_api = \
                 conductor_rpcapi.ConductorAPI()
             LOG.info('Objects of %s go through nova-conductor', self.host)
+        # Lifecycle events are handled one at a time, off the driver's
+        # thread: a sync may wait for the instance's lock.
+        self._event_executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f'events-{self.host}')
+        self.driver.register_event_listener(self._on_lifecycle_event)
         self.driver.init_host(host=self.host)
 
     def pre_start_hook(self, service_ref=None):
@@ -160,7 +166,41 @@ class ComputeManager(manager.Manager):
 
     def cleanup_host(self):
         self._build_executor.shutdown(wait=True)
+        self.driver.register_event_listener(None)
+        if getattr(self, '_event_executor', None) is not None:
+            self._event_executor.shutdown(wait=True)
         self.driver.cleanup_host(host=self.host)
+
+    def _on_lifecycle_event(self, event):
+        """The driver saw a guest change: sync that instance's power
+        state now rather than at the next periodic pass."""
+        LOG.debug('Lifecycle event %s of %s (%s)', event.transition,
+                  event.uuid, event.reason)
+        from nova import context as nova_context
+        self._event_executor.submit(
+            self._sync_after_event, nova_context.get_admin_context(),
+            event.uuid)
+
+    def _sync_after_event(self, ctxt, instance_uuid):
+        try:
+            power_sync.sync_instance(self, ctxt, instance_uuid)
+        except Exception:
+            LOG.exception('Could not sync %s after its lifecycle event',
+                          instance_uuid)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _run_image_cache_manager_pass(self, context):
+        """Every ``[image_cache] manager_interval`` seconds: let the driver
+        age the images it caches on this host."""
+        interval = CONF.image_cache.manager_interval
+        if interval <= 0 or not self.driver.capabilities.get(
+                'has_imagecache'):
+            return
+        if time.monotonic() - self._last_image_cache_pass < interval:
+            return
+        self._last_image_cache_pass = time.monotonic()
+        self.driver.manage_image_cache(
+            context, objects.InstanceList.get_by_host(context, self.host))
 
     @periodic_task.periodic_task(spacing=1, run_immediately=False)
     def update_available_resource(self, context):

@@ -14,7 +14,10 @@ driver reports with the database:
   recorded as a ``stop``: the API's state is the one users asked for.
 
 Other states are left alone; an instance with a task in progress is
-skipped (its action will set the power state when it ends).
+skipped (its action will set the power state when it ends). Drivers that
+emit lifecycle events (libvirt) have the same done for one instance as
+soon as its guest changes (:func:`sync_instance`), so a guest shut down
+from inside shows SHUTOFF within seconds.
 """
 
 from oslo_log import log as logging
@@ -42,6 +45,18 @@ def sync_power_states(mgr, ctxt):
             LOG.exception('Could not sync the power state of %s',
                           instance.uuid)
     return changed
+
+
+def sync_instance(mgr, ctxt, instance_uuid):
+    """Sync one instance now (a lifecycle event from the driver said its
+    guest changed); instances gone or on another host are ignored."""
+    try:
+        instance = objects.Instance.get_by_uuid(ctxt, instance_uuid)
+    except exception.InstanceNotFound:
+        return False
+    if instance.host != mgr.host:
+        return False    # moving: the event is its source's or target's
+    return _sync(mgr, instance)
 
 
 def _sync(mgr, instance):

@@ -65,11 +65,26 @@ compute_group_opts = [
 ]
 
 
+image_cache_group = cfg.OptGroup('image_cache',
+                                 title='Image cache of compute hosts')
+
+image_cache_opts = [
+    cfg.IntOpt('manager_interval', default=2400,
+               help='Seconds between two passes of the image cache '
+                    'manager, which removes base images no instance on the '
+                    'host has used for a while (drivers with an image '
+                    'cache: libvirt); 0 or less disables it.'),
+]
+
+
 def register_opts(conf):
     conf.register_opts(default_opts)
     conf.register_group(group)
     conf.register_opts(compute_group_opts, group=group)
+    conf.register_group(image_cache_group)
+    conf.register_opts(image_cache_opts, group=image_cache_group)
 
 
 def list_opts():
-    return {'DEFAULT': default_opts, group: compute_group_opts}
+    return {'DEFAULT': default_opts, group: compute_group_opts,
+            image_cache_group: image_cache_opts}
