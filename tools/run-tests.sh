@@ -56,7 +56,8 @@ for layout in all-in-one daemons; do
     echo "== bench $layout (small)" >&2
     bench_out=$(mktemp -d)
     tools/bench --layout "$layout" --hosts 2 --servers 4 --concurrency 2 \
-        --list-sizes 6 --list-repeat 2 --actions 2 --idle 0.5 --out "$bench_out" >&2 || status=1
+        --list-sizes 6 --list-repeat 2 --actions 2 --idle 0.5 \
+        --sched-hosts 3 --sched-requests 2 --out "$bench_out" >&2 || status=1
     rm -rf "$bench_out"
 done
 exit $status

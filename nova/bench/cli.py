@@ -26,9 +26,9 @@ def _sizes(text):
         sizes = tuple(int(s) for s in text.split(',') if s.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f'--list-sizes takes numbers separated by commas, not {text!r}') from None
+            f'takes numbers separated by commas, not {text!r}') from None
     if any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError('--list-sizes must be positive numbers')
+        raise argparse.ArgumentTypeError('takes positive numbers')
     return sizes
 
 
@@ -69,6 +69,12 @@ def build_parser():
     parser.add_argument('--list-sizes', type=_sizes, default=(100, 1000),
                         help='Server counts to list at, comma-separated (more '
                              'servers are booted to reach them); "" skips lists.')
+    parser.add_argument('--sched-hosts', type=_sizes, default=(10, 100, 1000),
+                        help='Host counts to time select_destinations at after the '
+                             'run, comma-separated (daemons layout; stand-in hosts '
+                             'are added to reach them); "" skips it.')
+    parser.add_argument('--sched-requests', type=_positive, default=30,
+                        help='select_destinations calls timed per host count.')
     parser.add_argument('--list-repeat', type=_positive, default=20,
                         help='Requests per list query and size.')
     parser.add_argument('--actions', type=int, default=10,
@@ -118,7 +124,8 @@ def main(argv=None):
     options = run.Options(
         layout=args.layout, hosts=args.hosts, concurrency=args.concurrency,
         servers=args.servers, list_sizes=args.list_sizes,
-        list_repeat=args.list_repeat, actions=args.actions, poll=args.poll, idle=args.idle,
+        list_repeat=args.list_repeat, sched_hosts=args.sched_hosts,
+        sched_requests=args.sched_requests, actions=args.actions, poll=args.poll, idle=args.idle,
         timeout=args.timeout, workdir=os.path.abspath(workdir), conf=_conf(args.set),
         profile=tuple(p for p in args.profile.split(',') if p))
     signal.signal(signal.SIGTERM, _terminate)

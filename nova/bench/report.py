@@ -73,8 +73,9 @@ def figures(report):
     detail_1000 = _get(lists, '1000', 'GET /servers/detail', 'p50')
     largest = max(lists, key=int) if lists else None
     show = _get(lists, largest, 'GET /servers/{id}', 'p50') if largest else None
-    sched = _get(report, 'scheduler', 'select_destinations_p50_ms')
-    hosts = report.get('meta', {}).get('hosts')
+    sched = _get(report, 'scheduler', 'by_hosts', '1000', 'select_destinations_p50_ms')
+    if sched is None and report.get('meta', {}).get('hosts') == 1000:
+        sched = _get(report, 'scheduler', 'select_destinations_p50_ms')
     daemons = _get(report, 'costs', 'after_run') or {}
     rss = [p['rss_mib'] for name, p in daemons.items() if name != 'placement']
     return {
@@ -82,7 +83,7 @@ def figures(report):
         'post_servers_p50_ms': ms(_get(report, 'boot', 'request_latency_s', 'p50')),
         'detail_1000_p50_ms': ms(detail_1000),
         'show_p50_ms': ms(show),
-        'select_destinations_1000_hosts_p50_ms': sched if hosts == 1000 else None,
+        'select_destinations_1000_hosts_p50_ms': sched,
         'max_daemon_rss_after_mib': max(rss) if rss else None,
         'db_statements_per_boot': _boot_cost(report, 'db_statements'),
         'rpc_messages_per_boot': _boot_cost(report, 'rpc_messages'),
@@ -134,6 +135,11 @@ def text_summary(report):
         p50 = summary.get('latency_s', {}).get('p50')
         if p50 is not None:
             lines.append(f'{name}: p50 {p50:.2f} s ({summary["failed"]} failed)')
+    for size, figures_ in report.get('scheduler', {}).get('by_hosts', {}).items():
+        if isinstance(figures_, dict) and figures_.get('select_destinations_p50_ms'):
+            lines.append(f'select_destinations with {size} hosts: p50 '
+                         f'{figures_["select_destinations_p50_ms"]:.1f} ms in the '
+                         f'scheduler, {figures_["round_trip_ms"]["p50"]:.1f} ms round trip')
     for row in check_targets(report):
         met = {True: 'met', False: 'MISSED', None: 'not measured'}[row['met']]
         lines.append(f'  {row["what"]}: {_fmt(row["measured"])} '

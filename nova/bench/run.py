@@ -4,7 +4,8 @@ Phases: start; rest (costs at rest, then an idle window that gives the
 background rates of heartbeats and periodic tasks); list and show at each
 size below N (booting servers to reach it, not counted as boots); boot N;
 list and show at each size from N up;
-actions (reboot, stop, start, resize, confirm) on some; delete every server; costs after the run. The layout is stopped at the
+actions (reboot, stop, start, resize, confirm) on some; delete every server; costs after the run;
+select_destinations with more hosts (stand-ins). The layout is stopped at the
 end whatever happens (failure, Ctrl-C, SIGTERM).
 """
 
@@ -23,7 +24,7 @@ import time
 
 import psutil
 
-from nova.bench import costs, layouts, load, report, stats
+from nova.bench import costs, layouts, load, report, scheduling, stats
 
 RESIZE_FLAVOR = {'name': 'bench.resize', 'id': 'bench-resize', 'ram': 1024,
                  'vcpus': 1, 'disk': 1}
@@ -48,6 +49,8 @@ class Options:
     servers: int = 500
     list_sizes: tuple = (100, 1000)
     list_repeat: int = 20
+    sched_hosts: tuple = (10, 100, 1000)
+    sched_requests: int = 30
     actions: int = 10
     show_repeat: int = 50
     poll: float = 0.5
@@ -345,6 +348,20 @@ class Bench:
     def after_run(self):
         self.result['costs']['after_run'] = costs.processes(self.layout.pids())
 
+    def scheduling(self):
+        """select_destinations at each ``--sched-hosts`` count (after the
+        run's figures: the stand-in hosts stay until the end)."""
+        if not hasattr(self.layout, 'confs'):
+            self.result['scheduler']['by_hosts'] = {
+                'not_measured': 'needs the daemons layout (a scheduler on the bus)'}
+            return
+        figures, profiles = scheduling.measure(
+            self.layout, self.o.sched_hosts, self.o.sched_requests, self.log,
+            self.o.profile)
+        self.result['scheduler']['by_hosts'] = figures
+        if profiles:
+            self.result.setdefault('profiles', {}).update(profiles)
+
     def run(self, breaks=(RuntimeError,)):
         """The whole run; the layout is stopped whatever happens. A phase
         that fails with one of ``breaks`` ends the run with what was
@@ -366,6 +383,8 @@ class Bench:
                 self.actions(servers)
             self.delete(servers)
             self.after_run()
+            if self.o.sched_hosts:
+                self.scheduling()
         except breaks as exc:
             if self.layout is None or 'boot' not in self.result:
                 raise

@@ -5,17 +5,23 @@ liveness and disabled flag) with what Placement said about it: its
 allocation requests and the capacity and usage of its providers.
 """
 
+import threading
+
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
+from oslo_utils import timeutils
 
 import nova.conf
 from nova import context as nova_context
-from nova import objects, servicegroup
+from nova import objects
+from nova.scheduler import host_cache
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 AZ_KEY = 'availability_zone'
+# Base states of deleted nodes kept before they are all forgotten.
+PRUNE_SLACK = 100
 
 
 def availability_zones(ctxt):
@@ -37,20 +43,6 @@ def host_availability_zone(ctxt, host):
     no aggregate names one)."""
     return availability_zones(ctxt).get(host) or \
         CONF.default_availability_zone
-
-
-# Instance states that keep a host's disks or network busy.
-_IO_VM_STATES = ('building',)
-_IO_TASK_STATES = ('spawning', 'resize_migrating', 'resize_migrated',
-                   'resize_finish', 'rebuilding', 'rebuild_spawning',
-                   'image_snapshot', 'image_pending_upload',
-                   'image_uploading', 'image_backup', 'rescuing',
-                   'unshelving', 'shelving_image_uploading')
-
-
-def _is_io_heavy(instance):
-    return (_field(instance, 'vm_state') in _IO_VM_STATES or
-            _field(instance, 'task_state') in _IO_TASK_STATES)
 
 
 def _field(obj, name, default=None):
@@ -94,7 +86,8 @@ class HostState:
         except ValueError:
             self.cpu_info = {}
         self.aggregates = []
-        # uuid -> Instance of the live instances on this host.
+        # uuid -> the live instances on this host (anything with uuid,
+        # vm_state and task_state: host_cache.InstanceInfo here).
         self.instances = {}
         self.num_io_ops = 0
         # Builds that failed here lately: no compute reports them yet,
@@ -106,8 +99,26 @@ class HostState:
         return len(self.instances)
 
     def set_instances(self, instances):
-        self.instances = {inst.uuid: inst for inst in instances}
-        self.num_io_ops = sum(1 for inst in instances if _is_io_heavy(inst))
+        """``instances``: a list, or a {uuid: instance} dict that is
+        shared, never changed in place."""
+        if not isinstance(instances, dict):
+            instances = {inst.uuid: inst for inst in instances}
+        self.instances = instances
+        self.num_io_ops = sum(1 for inst in instances.values()
+                              if host_cache.is_io_heavy(inst))
+
+    def for_request(self):
+        """A copy to fill with one request's Placement data; what it
+        shares with this one (instances, cpu_info) is never changed in
+        place."""
+        # (copy.copy, without its generic protocol: 1,000 per request)
+        state = object.__new__(HostState)
+        state.__dict__.update(self.__dict__)
+        state.allocation_requests = []
+        state.resources = {}
+        state.traits = set()
+        state.limits = {}
+        return state
 
     def aggregate_metadata(self, key):
         """The values of ``key`` in the metadata of this host's
@@ -121,7 +132,7 @@ class HostState:
 
     def free(self, rc):
         res = self.resources.get(rc)
-        return res['capacity'] - res['used'] if res else 0
+        return res.get('capacity', 0) - res.get('used', 0) if res else 0
 
     @property
     def free_ram_mb(self):
@@ -142,12 +153,18 @@ class HostState:
                    for rc, amount in resources.items()
                    if rc in self.resources)
 
-    def consume(self, resources):
+    def consume(self, resources, instance_uuid=None):
         """Account for an instance just claimed here, so that the next
-        instance of the same request weighs this host as fuller."""
+        instance of the same request weighs this host as fuller (and
+        counts the instance)."""
         for rc, amount in resources.items():
             if rc in self.resources:
-                self.resources[rc]['used'] += amount
+                res = self.resources[rc]
+                res['used'] = res.get('used', 0) + amount
+        if instance_uuid is not None:
+            info = host_cache.InstanceInfo(instance_uuid, self.host,
+                                           self.nodename, 'building', None)
+            self.set_instances(dict(self.instances, **{instance_uuid: info}))
 
 
 def _roots(allocation_requests, summaries):
@@ -160,39 +177,120 @@ def _roots(allocation_requests, summaries):
     return roots
 
 
+def _heartbeat_only(old, new):
+    """Whether two rows of a service differ only by a heartbeat."""
+    if old is None or new is None:
+        return False
+    return old._replace(last_seen_up=None, updated_at=None) == \
+        new._replace(last_seen_up=None, updated_at=None)
+
+
 class HostManager:
-    """Builds host states from Placement's answer and the cell DBs."""
+    """Builds host states from Placement's answer and the cell DBs.
+
+    The cells' compute nodes, services and instances are cached between
+    requests and refreshed incrementally (:mod:`nova.scheduler.host_cache`);
+    a host state's base (what comes from the DB) is rebuilt only when its
+    node or service row changed.
+    """
 
     def __init__(self):
-        self.servicegroup_api = servicegroup.API()
+        self._lock = threading.Lock()
+        self._caches = {}     # cell uuid -> host_cache.CellHostCache
+        # node uuid -> (NodeInfo, ServiceInfo, base HostState)
+        self._bases = {}
 
     def _cells(self, ctxt):
         return [cell for cell in objects.CellMappingList.get_all(ctxt)
                 if not cell.is_cell0()]
 
-    @staticmethod
-    def _nodes_and_services(cctxt, uuids):
-        nodes = objects.ComputeNodeList.get_all_by_uuids(cctxt, uuids)
-        services = {}
-        instances = {}
-        if nodes:
-            for svc in objects.ServiceList.get_by_binary(cctxt,
-                                                         'nova-compute'):
-                services[svc.host] = svc
-            for inst in objects.InstanceList.get_by_filters(
-                    cctxt, {'host': sorted({n.host for n in nodes}),
-                            'deleted': False}, sort_key='id',
-                    sort_dir='asc'):
-                instances.setdefault(inst.host, []).append(inst)
-        return list(nodes), services, instances
+    def _cache(self, cell_uuid):
+        with self._lock:
+            cache = self._caches.get(cell_uuid)
+            if cache is None:
+                cache = self._caches[cell_uuid] = \
+                    host_cache.CellHostCache(cell_uuid)
+            return cache
+
+    def _refresh(self, cctxt, cell_uuid):
+        cache = self._cache(cell_uuid)
+        cache.refresh(cctxt)
+        return cache
+
+    def _refresh_cells(self, ctxt, cells):
+        """{cell uuid: CellHostCache or what went wrong}."""
+        with self._lock:
+            known = {cell.uuid for cell in cells}
+            for gone in set(self._caches) - known:
+                del self._caches[gone]
+        if len(cells) == 1:
+            # No thread pool for the usual single cell.
+            cell = cells[0]
+            try:
+                with nova_context.target_cell(ctxt, cell) as cctxt:
+                    return {cell.uuid: self._refresh(cctxt, cell.uuid)}
+            except Exception as exc:  # noqa: BLE001 reported as a failed cell
+                return {cell.uuid: exc}
+        return nova_context.scatter_gather_cells(
+            ctxt, cells, lambda cctxt: self._refresh(
+                cctxt, cctxt.cell_uuid))
+
+    def _prune_bases(self):
+        """Forget the base states of nodes no cell has any more."""
+        known = set()
+        for cache in list(self._caches.values()):
+            known.update(cache.nodes)
+        if len(self._bases) > len(known) + PRUNE_SLACK:
+            self._bases = {u: b for u, b in self._bases.items()
+                           if u in known}
 
     @staticmethod
-    def _aggregates_by_host(ctxt):
-        by_host = {}
+    def _aggregates(ctxt):
+        """({host: [Aggregate]}, {host: zone}) from one listing."""
+        by_host, zones = {}, {}
         for agg in objects.AggregateList.get_all(ctxt):
+            zone = (agg.metadata or {}).get(AZ_KEY)
             for host in agg.hosts or []:
                 by_host.setdefault(host, []).append(agg)
-        return by_host
+                if zone:
+                    zones[host] = zone
+        return by_host, zones
+
+    def _base(self, cell_uuid, node, service):
+        """The DB part of a node's host state, rebuilt only when its
+        node or service row changed."""
+        known = self._bases.get(node.uuid)
+        if (known is not None and known[0] is node and
+                known[2].cell_uuid == cell_uuid):
+            if known[1] is service:
+                return known[2]
+            if _heartbeat_only(known[1], service):
+                # The common change (every report_interval): only the
+                # liveness the requests compute from these two moves on.
+                known[2].service.last_seen_up = service.last_seen_up
+                known[2].service.updated_at = service.updated_at
+                self._bases[node.uuid] = (node, service, known[2])
+                return known[2]
+        state = HostState(
+            node, cell_uuid,
+            service=(host_cache.service_record(service)
+                     if service is not None else None))
+        self._bases[node.uuid] = (node, service, state)
+        return state
+
+    def placed(self, state, instance_uuid):
+        """The request put ``instance_uuid`` on ``state``'s node: the next
+        requests count it there before the cell DB does."""
+        self._cache(state.cell_uuid).placed(state.host, state.nodename,
+                                            instance_uuid)
+
+    def forget(self, states_and_uuids):
+        """Placements of a failed request: [(state, instance uuid)]."""
+        by_cell = {}
+        for state, uuid in states_and_uuids:
+            by_cell.setdefault(state.cell_uuid, []).append(uuid)
+        for cell_uuid, uuids in by_cell.items():
+            self._cache(cell_uuid).forget(uuids)
 
     def get_host_states(self, ctxt, allocation_requests, summaries):
         """(host states, uuids of providers no cell knows as a node,
@@ -203,41 +301,46 @@ class HostManager:
         """
         roots = _roots(allocation_requests, summaries)
         wanted = sorted(set(roots))
-        results = nova_context.scatter_gather_cells(
-            ctxt, self._cells(ctxt), self._nodes_and_services, wanted)
-        zones = availability_zones(ctxt)
-        aggregates = self._aggregates_by_host(ctxt)
+        results = self._refresh_cells(ctxt, self._cells(ctxt))
+        self._prune_bases()
+        aggregates, zones = self._aggregates(ctxt)
+        now = timeutils.utcnow().replace(tzinfo=None)
+        down_time = CONF.service_down_time
+        default_zone = CONF.default_availability_zone
         states = {}
         failed = []
-        for cell_uuid, result in results.items():
-            if not isinstance(result, tuple):
+        for cell_uuid, cache in results.items():
+            if not isinstance(cache, host_cache.CellHostCache):
                 failed.append(cell_uuid)
                 LOG.warning('Cell %s gave no compute nodes (%s); its hosts '
                             'are left out of this request', cell_uuid,
-                            'timeout' if result is
+                            'timeout' if cache is
                             nova_context.did_not_respond_sentinel
-                            else result)
+                            else cache)
                 continue
-            nodes, services, instances = result
-            for node in nodes:
+            nodes, services = cache.nodes, cache.services
+            instances, io_ops = cache.instances, cache.io_ops
+            for uuid in wanted:
+                node = nodes.get(uuid)
+                if node is None:
+                    continue
                 service = services.get(node.host)
-                state = HostState(
-                    node, cell_uuid, service=service,
-                    service_up=bool(service is not None and
-                                    self.servicegroup_api.service_is_up(
-                                        service)),
-                    availability_zone=zones.get(node.host))
-                summary = summaries.get(node.uuid, {})
-                state.resources = {
-                    rc: {'capacity': v.get('capacity', 0),
-                         'used': v.get('used', 0)}
-                    for rc, v in summary.get('resources', {}).items()}
+                state = self._base(cell_uuid, node, service).for_request()
+                state.service_up = (service is not None and
+                                    host_cache.service_up(service, now,
+                                                          down_time))
+                state.availability_zone = (zones.get(node.host) or
+                                           default_zone)
+                summary = summaries.get(uuid, {})
+                # This request's own copy of Placement's answer: the
+                # state may change its 'used' (consume) in place.
+                state.resources = summary.get('resources', {})
                 state.traits = set(summary.get('traits') or ())
                 state.aggregates = aggregates.get(node.host, [])
-                state.set_instances([
-                    inst for inst in instances.get(node.host, [])
-                    if inst.node in (None, node.hypervisor_hostname)])
-                states[node.uuid] = state
+                key = (node.host, node.hypervisor_hostname)
+                state.instances = instances.get(key, {})
+                state.num_io_ops = io_ops.get(key, 0)
+                states[uuid] = state
         for root, areq in zip(roots, allocation_requests):
             if root in states:
                 states[root].allocation_requests.append(areq)

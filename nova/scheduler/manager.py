@@ -230,6 +230,7 @@ class SchedulerManager(manager.Manager):
                       else utils.spec_field(spec, 'num_instances', 1) or 1)
         host_lists = []
         claimed = []
+        recorded = []
         try:
             for index in range(num):
                 uuid = instance_uuids[index] if instance_uuids else None
@@ -256,9 +257,11 @@ class SchedulerManager(manager.Manager):
                         'Placement failed).') % {
                             'placed': placed, 'res': request.describe(),
                             'hosts': _some_hosts(ordered)})
+                selected.consume(request.total_resources(), uuid)
                 if uuid:
                     claimed.append(uuid)
-                selected.consume(request.total_resources())
+                    recorded.append((selected, uuid))
+                    self.host_manager.placed(selected, uuid)
                 group_hosts.placed(spec, selected.host, uuid)
                 host_list = [self._selection(selected, areq)]
                 if return_alternates:
@@ -267,6 +270,7 @@ class SchedulerManager(manager.Manager):
         except Exception:
             # Leave nothing half-made: no claim survives a failed request.
             group_hosts.forget(spec, claimed)
+            self.host_manager.forget(recorded)
             for uuid in claimed:
                 try:
                     self.reportclient.delete_allocation_for_instance(

@@ -25,6 +25,9 @@ class _GroupFilter(filters.BaseHostFilter):
         return group is not None and group_hosts.policy_of(group) == \
             self.policy
 
+    def applies(self, spec):
+        return self._applies(spec)
+
     def host_passes(self, host_state, spec):
         if not self._applies(spec):
             return True

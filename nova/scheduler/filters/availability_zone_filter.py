@@ -10,6 +10,9 @@ from nova.scheduler import filters, utils
 
 class AvailabilityZoneFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return bool(utils.spec_field(spec, 'availability_zone'))
+
     def host_passes(self, host_state, spec):
         zone = utils.spec_field(spec, 'availability_zone')
         return not zone or host_state.availability_zone == zone

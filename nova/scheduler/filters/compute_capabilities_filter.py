@@ -32,6 +32,9 @@ def _wanted(spec):
 
 class ComputeCapabilitiesFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return bool(_wanted(spec))
+
     def host_passes(self, host_state, spec):
         for path, requirement in _wanted(spec):
             value = _capability(host_state, path)

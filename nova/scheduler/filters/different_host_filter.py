@@ -7,6 +7,9 @@ from nova.scheduler import filters, utils
 
 class DifferentHostFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return bool(utils.scheduler_hint(spec, 'different_host'))
+
     def host_passes(self, host_state, spec):
         avoid = utils.scheduler_hint(spec, 'different_host')
         return not any(u in host_state.instances for u in avoid)

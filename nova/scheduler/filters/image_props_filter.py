@@ -40,7 +40,16 @@ def _version_ok(host_version, requirement):
         f"{'>=' if op == '=' else op} {_version(match.group(2))}")
 
 
+_CHECKED = ('hw_architecture', 'architecture', 'img_hv_type',
+            'hypervisor_type', 'hw_vm_mode', 'vm_mode',
+            'img_hv_requested_version')
+
+
 class ImagePropertiesFilter(filters.BaseHostFilter):
+
+    def applies(self, spec):
+        props = _props(spec)
+        return any(props.get(key) for key in _CHECKED)
 
     def host_passes(self, host_state, spec):
         props = _props(spec)
@@ -61,8 +70,6 @@ class ImagePropertiesFilter(filters.BaseHostFilter):
 
     def rejection(self, spec):
         props = _props(spec)
-        asked = [f'{key}={props[key]}' for key in (
-            'hw_architecture', 'architecture', 'img_hv_type',
-            'hypervisor_type', 'hw_vm_mode', 'vm_mode',
-            'img_hv_requested_version') if props.get(key)]
+        asked = [f'{key}={props[key]}' for key in _CHECKED
+                 if props.get(key)]
         return _('cannot run an image with %s') % ', '.join(asked)

@@ -11,6 +11,9 @@ from nova.scheduler import filters, utils
 class IgnoreHostsFilter(filters.BaseHostFilter):
     """Hosts the request asks to avoid (``ignore_hosts``)."""
 
+    def applies(self, spec):
+        return bool(utils.spec_field(spec, 'ignore_hosts'))
+
     def host_passes(self, host_state, spec):
         return host_state.host not in (
             utils.spec_field(spec, 'ignore_hosts') or ())
@@ -21,6 +24,10 @@ class IgnoreHostsFilter(filters.BaseHostFilter):
 
 class ForceHostsFilter(filters.BaseHostFilter):
     """Only the hosts and nodes the request forces (an admin's az:host)."""
+
+    def applies(self, spec):
+        return bool(utils.spec_field(spec, 'force_hosts') or
+                    utils.spec_field(spec, 'force_nodes'))
 
     def host_passes(self, host_state, spec):
         hosts = utils.spec_field(spec, 'force_hosts') or ()
@@ -36,6 +43,9 @@ class ForceHostsFilter(filters.BaseHostFilter):
 
 class RetryFilter(filters.BaseHostFilter):
     """Hosts where this instance already failed to build."""
+
+    def applies(self, spec):
+        return bool(utils.spec_field(spec, 'retry_hosts'))
 
     def host_passes(self, host_state, spec):
         return host_state.host not in (

@@ -7,6 +7,9 @@ from nova.scheduler import filters, utils
 
 class SameHostFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return bool(utils.scheduler_hint(spec, 'same_host'))
+
     def host_passes(self, host_state, spec):
         wanted = utils.scheduler_hint(spec, 'same_host')
         return not wanted or any(u in host_state.instances for u in wanted)

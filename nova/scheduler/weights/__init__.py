@@ -63,11 +63,16 @@ def _normalize(values):
 def weigh_hosts(weighers, hosts, spec):
     """WeighedHosts sorted best first (ties keep the hosts' order)."""
     totals = [0.0] * len(hosts)
-    if hosts:
-        for weigher in weighers:
-            normalized = _normalize([weigher.weigh(h, spec) for h in hosts])
-            totals = [t + weigher.multiplier(h) * n
-                      for t, n, h in zip(totals, normalized, hosts)]
+    # Only hosts in aggregates can have a multiplier of their own.
+    in_aggregates = [bool(getattr(h, 'aggregates', True)) for h in hosts]
+    for weigher in weighers if hosts else ():
+        configured = weigher.multiplier()
+        if not configured and not any(in_aggregates):
+            continue    # weighs nothing (e.g. NumInstancesWeigher: 0.0)
+        normalized = _normalize([weigher.weigh(h, spec) for h in hosts])
+        totals = [t + (weigher.multiplier(h) if agg else configured) * n
+                  for t, n, h, agg in zip(totals, normalized, hosts,
+                                          in_aggregates)]
     weighed = [WeighedHost(h, w) for h, w in zip(hosts, totals)]
     return sorted(weighed, key=lambda wh: -wh.weight)
 

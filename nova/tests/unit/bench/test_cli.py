@@ -92,3 +92,9 @@ def test_stopping_the_service_is_not_interrupted_by_ctrl_c():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_sched_hosts_default_to_the_three_sizes_and_can_be_skipped():
+    parser = cli.build_parser()
+    assert parser.parse_args([]).sched_hosts == (10, 100, 1000)
+    assert parser.parse_args(['--sched-hosts', '']).sched_hosts == ()

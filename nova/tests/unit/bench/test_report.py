@@ -87,3 +87,14 @@ def test_boot_costs_leave_out_the_clients_polling_when_measured():
     result['costs']['per_boot']['without_polls'] = {'db_statements': 30.0,
                                                     'rpc_messages': 12.0}
     assert _met(result)['db_statements_per_boot'] is True
+
+
+def test_select_destinations_target_uses_the_1000_stand_in_hosts():
+    result = _report()
+    result['scheduler']['by_hosts'] = {
+        '10': {'select_destinations_p50_ms': 20.0, 'round_trip_ms': {'p50': 25.0}},
+        '1000': {'select_destinations_p50_ms': 70.0, 'round_trip_ms': {'p50': 80.0}}}
+    assert report.figures(result)['select_destinations_1000_hosts_p50_ms'] == 70.0
+    assert _met(result)['select_destinations_1000_hosts_p50_ms'] is False
+    assert 'select_destinations with 1000 hosts: p50 70.0 ms' in \
+        report.text_summary(result)

@@ -46,9 +46,13 @@ def rpc_bus():
         conf.clear_override('transport_url')
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='module')
 def _scheduler_server(rpc_bus):
-    # Session-wide: stopping an RPC server takes a second.
+    # Per module, not per test: stopping an RPC server takes a second.
+    # Not per session either: a pytest process that goes on with the
+    # functional tests (one worker running both trees) would keep this
+    # scheduler listening on their fake:// bus, answering some of their
+    # select_destinations calls with this one's filters.
     import oslo_messaging as messaging
 
     from nova.scheduler import manager
