@@ -27,9 +27,8 @@ each row a little before its transaction commits: each refresh reads back
 :data:`OVERLAP` seconds before the previous one started, and applying a
 row twice is harmless.
 
-The queries read the cell DB's tables directly, as a few columns rather
-than whole objects: the objects have no "changed since" query for
-compute nodes and services yet.
+The rows come from :mod:`nova.objects.host_rows` (a few columns, with a
+"changed since" query).
 """
 
 import collections
@@ -37,13 +36,12 @@ import datetime
 import threading
 import time
 
-import sqlalchemy as sa
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 
-from nova.db.main import api as main_db
-from nova.db.main import models
+from nova.objects import host_rows
+from nova.objects.host_rows import InstanceInfo
 
 LOG = logging.getLogger(__name__)
 
@@ -51,10 +49,6 @@ LOG = logging.getLogger(__name__)
 OVERLAP = 2
 # Seconds a placed instance counts on its host without a DB row.
 PLACED_TTL = 300
-
-CN = models.ComputeNode
-SVC = models.Service
-INST = models.Instance
 
 # Instance states that keep a host's disks or network busy.
 IO_VM_STATES = frozenset(('building',))
@@ -64,61 +58,15 @@ IO_TASK_STATES = frozenset((
     'image_pending_upload', 'image_uploading', 'image_backup', 'rescuing',
     'unshelving', 'shelving_image_uploading'))
 
-# What the scheduler keeps of an instance.
-InstanceInfo = collections.namedtuple(
-    'InstanceInfo', 'uuid host node vm_state task_state')
-
 
 def is_io_heavy(instance):
     return (getattr(instance, 'vm_state', None) in IO_VM_STATES or
             getattr(instance, 'task_state', None) in IO_TASK_STATES)
 
 
-# The columns of a host state's compute node and of a service.
-NodeInfo = collections.namedtuple(
-    'NodeInfo', 'id uuid service_id host hypervisor_hostname vcpus '
-    'memory_mb local_gb host_ip hypervisor_type hypervisor_version '
-    'cpu_info')
-ServiceInfo = collections.namedtuple(
-    'ServiceInfo', 'id host disabled disabled_reason last_seen_up '
-    'updated_at created_at forced_down')
-
-_NODE_COLUMNS = [getattr(CN, name) for name in NodeInfo._fields]
-_SERVICE_COLUMNS = [getattr(SVC, name) for name in ServiceInfo._fields]
-_INSTANCE_COLUMNS = [getattr(INST, name) for name in InstanceInfo._fields]
-
-
 def _now():
     """Naive UTC with seconds, as the DB's DateTime columns hold it."""
     return timeutils.utcnow().replace(tzinfo=None, microsecond=0)
-
-
-def _changed_since(model, since):
-    return sa.or_(model.updated_at >= since, model.created_at >= since,
-                  model.deleted_at >= since)
-
-
-def _reader(cctxt):
-    return main_db.get_context_manager(cctxt).reader.using(cctxt)
-
-
-def load(cctxt, since=None):
-    """(nodes, services, instances) of the cell: every live row when
-    ``since`` is None, else every row changed since then, deleted ones
-    too (each as (info, deleted))."""
-    with _reader(cctxt) as session:
-        out = []
-        for model, columns, info, where in (
-                (CN, _NODE_COLUMNS, NodeInfo, ()),
-                (SVC, _SERVICE_COLUMNS, ServiceInfo,
-                 (SVC.binary == 'nova-compute',)),
-                (INST, _INSTANCE_COLUMNS, InstanceInfo, ())):
-            clause = (model.deleted == 0 if since is None
-                      else _changed_since(model, since))
-            rows = session.execute(sa.select(*columns, model.deleted).where(
-                clause, *where).order_by(model.id)).all()
-            out.append([(info(*row[:-1]), bool(row[-1])) for row in rows])
-        return out
 
 
 class CellHostCache:
@@ -147,7 +95,7 @@ class CellHostCache:
             started = _now()
             since = (None if self.since is None else
                      self.since - datetime.timedelta(seconds=OVERLAP))
-            nodes, services, instances = load(cctxt, since)
+            nodes, services, instances = host_rows.load(cctxt, since)
             if since is None:
                 self.nodes, self.services = {}, {}
                 self._hosts, self._by_host = {}, {}

@@ -8,6 +8,7 @@ from oslo_utils import uuidutils
 
 from nova import context as nova_context
 from nova import exception, objects
+from nova.objects import host_rows
 from nova.scheduler import filters, host_cache, host_manager
 from nova.tests.unit.scheduler import test_manager
 
@@ -202,7 +203,7 @@ def test_liveness_rule_is_the_servicegroup_one(seen_ago, forced_down):
     now = timeutils.utcnow().replace(tzinfo=None, microsecond=0)
     seen = (None if seen_ago is None
             else now - datetime.timedelta(seconds=seen_ago))
-    info = host_cache.ServiceInfo(1, 'a', False, None, seen, None, None,
+    info = host_rows.ServiceInfo(1, 'a', False, None, seen, None, None,
                                   forced_down)
     expected = servicegroup.API().service_is_up(
         host_cache.service_record(info))
