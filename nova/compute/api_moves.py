@@ -52,6 +52,11 @@ class NotResized(exception.Invalid):
                 'waiting to be confirmed or reverted.')
 
 
+class MigrationHostInvalid(exception.Invalid):
+    msg_fmt = _('Cannot migrate instance %(instance_uuid)s to host '
+                '%(host)s: %(reason)s')
+
+
 class LiveMigrationHostInvalid(exception.Invalid):
     msg_fmt = _('Cannot live migrate instance %(instance_uuid)s to host '
                 '%(host)s: %(reason)s')
@@ -83,6 +88,8 @@ class EvacuateHostInvalid(exception.Invalid):
 LIVE_IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running',
                     'post-migrating')
 ABORTABLE = ('queued', 'preparing', 'running')
+# What API microversions before 2.65 may abort.
+ABORTABLE_BEFORE_2_65 = ('running',)
 
 
 class MovesMixin:
@@ -153,10 +160,16 @@ class MovesMixin:
                         overs=res, req=delta, used=used[res],
                         allowed=limits[res])
 
-    def resize(self, context, instance, flavor_id=None):
-        """Resize to flavor ``flavor_id``, or cold migrate when None."""
+    def resize(self, context, instance, flavor_id=None, host_name=None):
+        """Resize to flavor ``flavor_id``, or cold migrate when None
+        (to ``host_name`` when given: API 2.56; the scheduler still
+        checks that the server fits there)."""
         action = 'resize' if flavor_id is not None else 'migrate'
         cell, instance, row = self._begin_move(context, instance, action)
+        if host_name is not None:
+            with nova_context.target_cell(context, cell) as cctxt:
+                _check_target_host(cctxt, instance, host_name,
+                                   MigrationHostInvalid)
         if flavor_id is not None:
             flavor = self._resize_flavor(context, instance, flavor_id)
             self._check_resize_quota(context, instance, instance.flavor,
@@ -168,10 +181,14 @@ class MovesMixin:
             self._save_task_state(instance, row, action)
             objects.InstanceAction.action_start(
                 cctxt, instance.uuid, row.api_action, want_result=False)
+            # Only a migration to a named host passes one: the conductor
+            # takes ``host`` from its RPC version for API 2.56.
+            target = {'host': host_name} if host_name is not None else {}
             try:
                 self.compute_task_api.migrate_server(
                     context, instance, flavor,
-                    'resize' if flavor_id is not None else 'migration')
+                    'resize' if flavor_id is not None else 'migration',
+                    **target)
             except Exception as exc:  # noqa: BLE001 - the bus failed
                 LOG.error('Could not ask the conductor to %s %s: %s',
                           action, instance.uuid, exc)
@@ -276,10 +293,14 @@ class MovesMixin:
             self.compute_rpcapi.live_migration_force_complete(cctxt,
                                                               instance)
 
-    def live_migrate_abort(self, context, instance, migration_id):
-        """Stop the live migration: the server stays on its source."""
+    def live_migrate_abort(self, context, instance, migration_id,
+                           queued_too=True):
+        """Stop the live migration: the server stays on its source.
+        ``queued_too=False`` (API before 2.65) aborts only a running
+        one, not one still queued or preparing."""
         migration = self._running_live_migration(
-            context, instance, migration_id, 'abort', ABORTABLE)
+            context, instance, migration_id, 'abort',
+            ABORTABLE if queued_too else ABORTABLE_BEFORE_2_65)
         cell = self.cell_of(context, instance.uuid)
         with nova_context.target_cell(context, cell) as cctxt:
             objects.InstanceAction.action_start(

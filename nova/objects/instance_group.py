@@ -2,14 +2,16 @@
 
 The API calls them server groups; the tables and the scheduler call them
 instance groups. A group has one policy (the Compute API up to 2.63
-shows it as the one-item ``policies`` list) and the uuids of the
-instances booted into it. Rows are hard-deleted with their policy and
-member rows.
+shows it as the one-item ``policies`` list), the ``rules`` of that
+policy (API 2.64: ``max_server_per_host`` of an anti-affinity group,
+kept as JSON beside the policy) and the uuids of the instances booted
+into it. Rows are hard-deleted with their policy and member rows.
 """
 
 from typing import ClassVar
 
 import sqlalchemy as sa
+from oslo_serialization import jsonutils
 
 from nova import exception
 from nova.db.api import api as api_db
@@ -31,19 +33,22 @@ class InstanceGroupNotFound(exception.NotFound):
 
 def _details(session, ids):
     policies = {i: [] for i in ids}
+    rules = {i: {} for i in ids}
     members = {i: [] for i in ids}
     if ids:
         for row in session.scalars(sa.select(GP).where(
                 GP.group_id.in_(ids)).order_by(GP.id)):
             policies[row.group_id].append(row.policy)
+            if row.rules:
+                rules[row.group_id].update(jsonutils.loads(row.rules))
         for row in session.scalars(sa.select(GM).where(
                 GM.group_id.in_(ids)).order_by(GM.id)):
             members[row.group_id].append(row.instance_uuid)
-    return policies, members
+    return policies, rules, members
 
 
 def _make(context, session, rows):
-    policies, members = _details(session, [r.id for r in rows])
+    policies, rules, members = _details(session, [r.id for r in rows])
     result = []
     for row in rows:
         group = InstanceGroup()
@@ -51,6 +56,7 @@ def _make(context, session, rows):
                                   'project_id', 'created_at', 'updated_at'),
                      context)
         group.policies = policies[row.id]
+        group.rules = {k: str(v) for k, v in rules[row.id].items()}
         group.members = members[row.id]
         group.obj_reset_changes()
         result.append(group)
@@ -59,6 +65,9 @@ def _make(context, session, rows):
 
 @base.NovaObjectRegistry.register
 class InstanceGroup(base.NovaTimestampObject, base.NovaObject):
+    # ``rules`` was added without a version bump: no object of this
+    # project has backport code yet, and a peer that does not know the
+    # field ignores it in a primitive of the same version.
     VERSION = '1.0'
 
     fields: ClassVar[dict] = {
@@ -68,6 +77,7 @@ class InstanceGroup(base.NovaTimestampObject, base.NovaObject):
         'user_id': fields.StringField(nullable=True),
         'project_id': fields.StringField(nullable=True),
         'policies': fields.ListOfStringsField(default=[]),
+        'rules': fields.DictOfStringsField(default={}),
         'members': fields.ListOfStringsField(default=[]),
     }
 
@@ -105,9 +115,11 @@ class InstanceGroup(base.NovaTimestampObject, base.NovaObject):
                     project_id=self.project_id, created_at=now)
             session.add(row)
             session.flush()
+            rules = self.rules if 'rules' in self else {}
             for policy in self.policies if 'policies' in self else []:
                 session.add(GP(group_id=row.id, policy=policy,
-                               created_at=now))
+                               rules=jsonutils.dumps(rules) if rules
+                               else None, created_at=now))
             for member in self.members if 'members' in self else []:
                 session.add(GM(group_id=row.id, instance_uuid=member,
                                created_at=now))

@@ -18,6 +18,11 @@ rules = [
         operations=[{'method': 'POST', 'path': '/flavors'}],
         scope_types=['project']),
     policy.DocumentedRuleDefault(
+        name='os_compute_api:os-flavor-manage:update', check_str=base.ADMIN,
+        description='Change the description of a flavor (2.55).',
+        operations=[{'method': 'PUT', 'path': '/flavors/{flavor_id}'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
         name='os_compute_api:os-flavor-manage:delete', check_str=base.ADMIN,
         description='Delete a flavor.',
         operations=[{'method': 'DELETE', 'path': '/flavors/{flavor_id}'}],

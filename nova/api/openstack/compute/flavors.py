@@ -1,4 +1,5 @@
-"""/flavors: list, show, create and delete flavors."""
+"""/flavors: list, show, create and delete flavors; from 2.55 change
+a flavor's description (PUT /flavors/{flavor_id})."""
 
 from oslo_utils import strutils, uuidutils
 
@@ -65,7 +66,8 @@ class FlavorsController:
         flavor_access.check_visible(req.context, flavor)
         return {'flavor': views.detail(req, flavor)}
 
-    @validation.schema(schema.create)
+    @validation.schema(schema.create_v255, '2.55')
+    @validation.schema(schema.create, '2.0', '2.54')
     def create(self, req, body):
         req.context.can('os_compute_api:os-flavor-manage:create',
                         target={})
@@ -82,8 +84,19 @@ class FlavorsController:
             ephemeral_gb=int(spec.get('OS-FLV-EXT-DATA:ephemeral', 0)),
             swap=int(spec.get('swap', 0)),
             rxtx_factor=float(spec.get('rxtx_factor', 1.0)),
-            is_public=is_public, disabled=False)
+            is_public=is_public, disabled=False,
+            description=spec.get('description'))
         flavor.create()
+        return {'flavor': views.detail(req, flavor)}
+
+    @wsgi.api_version('2.55')
+    @validation.schema(schema.update_v255, '2.55')
+    def update(self, req, id, body):
+        req.context.can('os_compute_api:os-flavor-manage:update',
+                        target={})
+        flavor = objects.Flavor.get_by_flavor_id(req.context, id)
+        flavor.description = body['flavor']['description']
+        flavor.save()
         return {'flavor': views.detail(req, flavor)}
 
     @wsgi.response(202)

@@ -1,14 +1,19 @@
 """/os-hypervisors: the compute nodes of every cell (admins only).
 
 Before microversion 2.53 hypervisors are named by their integer id, and
-searched by a host name pattern in the path.
+searched by a host name pattern in the path (``/{pattern}/search``,
+``/{pattern}/servers``). From 2.53 they are named by their uuid (and
+their service by its uuid); lists take ``hypervisor_hostname_pattern``
+and ``with_servers`` in the query string (show takes ``with_servers``)
+and the two pattern paths answer 404.
 """
 
 from oslo_serialization import jsonutils
+from oslo_utils import strutils, uuidutils
 
 from nova import context as nova_context
 from nova import exception, objects, servicegroup
-from nova.api import validation
+from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
 from nova.api.openstack.compute import cell_hosts
@@ -28,6 +33,25 @@ index_query_v233 = {
     'additionalProperties': True,
 }
 
+# 2.53: markers are uuids; search and servers move to the query string.
+index_query_v253 = {
+    'type': 'object',
+    'properties': {
+        'limit': types.query_limit,
+        'marker': types.single({'type': 'string', 'format': 'uuid'}),
+        'hypervisor_hostname_pattern': types.single(
+            {'type': 'string', 'minLength': 1, 'maxLength': 255}),
+        'with_servers': types.query_boolean,
+    },
+    'additionalProperties': True,
+}
+
+show_query_v253 = {
+    'type': 'object',
+    'properties': {'with_servers': types.query_boolean},
+    'additionalProperties': True,
+}
+
 
 class HypervisorNotFound(exception.NotFound):
     msg_fmt = _('Hypervisor %(hypervisor)s could not be found.')
@@ -41,6 +65,10 @@ class UptimeNotImplemented(exception.NovaException):
     msg_fmt = _('The virt driver of host %(host)s does not report its '
                 'uptime.')
     code = 501
+
+
+def _with_servers(req):
+    return strutils.bool_from_string(req.GET.get('with_servers', False))
 
 
 def _free(node, field, total, used):
@@ -71,9 +99,9 @@ class HypervisorsController:
                 for cell, node, svc in cell_hosts.compute_nodes(ctxt)
                 if svc is not None]
 
-    def _brief(self, node, service):
+    def _brief(self, req, node, service):
         return {
-            'id': node.id,
+            'id': node.uuid if avr.is_supported(req, '2.53') else node.id,
             'hypervisor_hostname': node.hypervisor_hostname,
             'state': ('up' if self.servicegroup_api.service_is_up(service)
                       else 'down'),
@@ -81,7 +109,7 @@ class HypervisorsController:
         }
 
     def _detail(self, req, node, service):
-        body = self._brief(node, service)
+        body = self._brief(req, node, service)
         body.update({
             'vcpus': node.vcpus,
             'memory_mb': node.memory_mb,
@@ -99,7 +127,9 @@ class HypervisorsController:
             'running_vms': node.running_vms or 0,
             'disk_available_least': node.disk_available_least,
             'host_ip': str(node.host_ip) if node.host_ip else None,
-            'service': {'host': service.host, 'id': service.id,
+            'service': {'host': service.host,
+                        'id': (service.uuid if avr.is_supported(req, '2.53')
+                               else service.id),
                         'disabled_reason': service.disabled_reason},
             'cpu_info': _cpu_info(req, node),
         })
@@ -108,18 +138,37 @@ class HypervisorsController:
     def _list(self, req, view, policy):
         ctxt = req.context
         ctxt.can(f'os_compute_api:os-hypervisors:{policy}', target={})
-        nodes = self._nodes(ctxt)
-        paged = avr.is_supported(req, '2.33')
+        by_uuid = avr.is_supported(req, '2.53')
+        pattern = req.GET.get('hypervisor_hostname_pattern') \
+            if by_uuid else None
+        if pattern is not None:
+            if 'limit' in req.GET or 'marker' in req.GET:
+                raise exception.ValidationError(
+                    detail=_('Paging over hypervisors with the '
+                             'hypervisor_hostname_pattern query parameter '
+                             'is not supported.'))
+            nodes = self._matching(ctxt, pattern)
+        else:
+            nodes = self._nodes(ctxt)
+        paged = avr.is_supported(req, '2.33') and pattern is None
         limit = None
         if paged:
             limit, marker = common.get_limit_and_marker(req)
             if marker is not None:
-                ids = [node.id for _c, node, _s in nodes]
-                if int(marker) not in ids:
+                ids = [node.uuid if by_uuid else node.id
+                       for _c, node, _s in nodes]
+                key = marker if by_uuid else int(marker)
+                if key not in ids:
                     raise exception.MarkerNotFound(marker=marker)
-                nodes = nodes[ids.index(int(marker)) + 1:]
+                nodes = nodes[ids.index(key) + 1:]
             nodes = nodes[:limit]
-        items = [view(req, node, svc) for _c, node, svc in nodes]
+        servers = by_uuid and _with_servers(req)
+        items = []
+        for cell, node, svc in nodes:
+            body = view(req, node, svc)
+            if servers:
+                self._add_servers(ctxt, cell, node, body)
+            items.append(body)
         result = {'hypervisors': items}
         if paged and items and len(items) == limit:
             path = 'os-hypervisors' + (
@@ -128,15 +177,27 @@ class HypervisorsController:
                 req, path, items, limit)
         return result
 
-    @validation.query_schema(index_query_v233, '2.33')
+    @validation.query_schema(index_query_v253, '2.53')
+    @validation.query_schema(index_query_v233, '2.33', '2.52')
     def index(self, req):
-        return self._list(req, lambda r, n, s: self._brief(n, s), 'list')
+        return self._list(req, self._brief, 'list')
 
-    @validation.query_schema(index_query_v233, '2.33')
+    @validation.query_schema(index_query_v253, '2.53')
+    @validation.query_schema(index_query_v233, '2.33', '2.52')
     def detail(self, req):
         return self._list(req, self._detail, 'list-detail')
 
-    def _find(self, ctxt, id):
+    def _find(self, req, id):
+        ctxt = req.context
+        if avr.is_supported(req, '2.53'):
+            if not uuidutils.is_uuid_like(id):
+                raise exception.ValidationError(
+                    detail=_('Invalid uuid %s: from microversion 2.53 a '
+                             'hypervisor is named by its uuid.') % id)
+            for cell, node, svc in self._nodes(ctxt):
+                if node.uuid == id:
+                    return cell, node, svc
+            raise HypervisorNotFound(hypervisor=id)
         try:
             node_id = int(id)
         except ValueError:
@@ -146,16 +207,31 @@ class HypervisorsController:
                 return cell, node, svc
         raise HypervisorNotFound(hypervisor=id)
 
+    @staticmethod
+    def _add_servers(ctxt, cell, node, body):
+        """2.53 ``with_servers``: the node's servers, when it has any."""
+        with nova_context.target_cell(ctxt, cell) as cctxt:
+            instances = objects.InstanceList.get_by_host_and_node(
+                cctxt, node.host, node.hypervisor_hostname,
+                expected_attrs=[])
+        if instances:
+            body['servers'] = [{'uuid': i.uuid, 'name': i.name}
+                               for i in instances]
+
+    @validation.query_schema(show_query_v253, '2.53')
     def show(self, req, id):
         ctxt = req.context
         ctxt.can('os_compute_api:os-hypervisors:show', target={})
-        _cell, node, svc = self._find(ctxt, id)
-        return {'hypervisor': self._detail(req, node, svc)}
+        cell, node, svc = self._find(req, id)
+        body = self._detail(req, node, svc)
+        if avr.is_supported(req, '2.53') and _with_servers(req):
+            self._add_servers(ctxt, cell, node, body)
+        return {'hypervisor': body}
 
     def uptime(self, req, id):
         ctxt = req.context
         ctxt.can('os_compute_api:os-hypervisors:uptime', target={})
-        _cell, _node, svc = self._find(ctxt, id)
+        _cell, _node, svc = self._find(req, id)
         if not self.servicegroup_api.service_is_up(svc):
             raise exception.Invalid(
                 reason=_('the compute service of host %s is down') % svc.host)
@@ -183,24 +259,20 @@ class HypervisorsController:
             raise NoHypervisorMatch(pattern=pattern)
         return nodes
 
+    @wsgi.api_version('2.1', '2.52')
     def search(self, req, id):
         ctxt = req.context
         ctxt.can('os_compute_api:os-hypervisors:search', target={})
-        return {'hypervisors': [self._brief(n, s)
+        return {'hypervisors': [self._brief(req, n, s)
                                 for _c, n, s in self._matching(ctxt, id)]}
 
+    @wsgi.api_version('2.1', '2.52')
     def servers(self, req, id):
         ctxt = req.context
         ctxt.can('os_compute_api:os-hypervisors:servers', target={})
         result = []
         for cell, node, svc in self._matching(ctxt, id):
-            body = self._brief(node, svc)
-            with nova_context.target_cell(ctxt, cell) as cctxt:
-                instances = objects.InstanceList.get_by_host_and_node(
-                    cctxt, node.host, node.hypervisor_hostname,
-                    expected_attrs=[])
-            if instances:
-                body['servers'] = [{'uuid': i.uuid, 'name': i.name}
-                                   for i in instances]
+            body = self._brief(req, node, svc)
+            self._add_servers(ctxt, cell, node, body)
             result.append(body)
         return {'hypervisors': result}

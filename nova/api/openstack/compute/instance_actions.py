@@ -1,29 +1,78 @@
-"""/servers/{server_id}/os-instance-actions: what happened to a server."""
+"""/servers/{server_id}/os-instance-actions: what happened to a server.
+
+The events of an action are shown to those allowed
+``os_compute_api:os-instance-actions:events`` (admins), with their
+tracebacks; from 2.51 to everyone who may see the action, without the
+tracebacks. From 2.58 actions carry ``updated_at`` and the list pages
+with ``limit`` and ``marker`` (a request id) and filters by
+``changes-since``. From 2.62 events carry ``hostId`` (and ``host`` for
+those who see tracebacks).
+"""
+
+from oslo_utils import timeutils
 
 from nova import context as nova_context
 from nova import exception, objects
+from nova.api import validation
 from nova.api.openstack import api_version_request as avr
+from nova.api.openstack import common
+from nova.api.openstack.compute.views import servers as server_views
+from nova.api.validation import parameter_types as types
 from nova.compute import api as compute
+from nova.i18n import _
+
+index_query_v258 = {
+    'type': 'object',
+    'properties': {
+        'limit': types.query_limit,
+        'marker': types.query_marker,
+        'changes-since': types.single({'type': 'string', 'minLength': 1}),
+    },
+    'additionalProperties': False,
+}
 
 
 def _time(value):
     return value.strftime('%Y-%m-%dT%H:%M:%S.%f') if value else None
 
 
-def _action_view(action):
-    return {'action': action.action, 'instance_uuid': action.instance_uuid,
+def _action_view(req, action):
+    body = {'action': action.action, 'instance_uuid': action.instance_uuid,
             'request_id': action.request_id, 'user_id': action.user_id,
             'project_id': action.project_id,
             'start_time': _time(action.start_time),
             'message': action.message}
+    if avr.is_supported(req, '2.58'):
+        body['updated_at'] = _time(action.updated_at or action.start_time)
+    return body
 
 
-def _event_view(event, show_traceback):
+def _changes_since(req):
+    value = req.GET.get('changes-since')
+    if value is None:
+        return {}
+    try:
+        return {'changes-since': timeutils.parse_isotime(value)}
+    except ValueError:
+        raise exception.ValidationError(
+            detail=_('Invalid changes-since value %r: use an ISO 8601 time '
+                     'such as 2024-01-31T12:00:00Z.') % value)
+
+
+def _event_view(req, event, privileged, project_id):
     body = {'event': event.event, 'start_time': _time(event.start_time),
             'finish_time': _time(event.finish_time), 'result': event.result}
-    if show_traceback:
+    if privileged:
         body['traceback'] = event.traceback
+    if avr.is_supported(req, '2.62'):
+        # 2.62: where the event ran, as an id unique per project (and by
+        # name for those who may see tracebacks).
+        body['hostId'] = server_views.hashed_host_id(event.host,
+                                                     project_id)
+        if privileged:
+            body['host'] = event.host or ''
     return body
+
 
 
 class InstanceActionsController:
@@ -53,16 +102,33 @@ class InstanceActionsController:
             raise exception.InstanceNotFound(instance_id=server_id)
         return instance, cell
 
+    @validation.query_schema(index_query_v258, '2.58')
     def index(self, req, server_id):
         instance, cell = self._instance_and_cell(req, server_id)
         req.context.can('os_compute_api:os-instance-actions:list',
                         target={'project_id': instance.project_id})
+        paged = avr.is_supported(req, '2.58')
+        limit, marker, filters = None, None, None
+        if paged:
+            limit, marker = common.get_limit_and_marker(req)
+            filters = _changes_since(req)
         if cell is None:
+            if marker is not None:
+                raise exception.MarkerNotFound(marker=marker)
             return {'instanceActions': []}
         with nova_context.target_cell(req.context, cell) as cctxt:
             actions = objects.InstanceActionList.get_by_instance_uuid(
-                cctxt, server_id)
-        return {'instanceActions': [_action_view(a) for a in actions]}
+                cctxt, server_id, limit=limit, marker=marker,
+                filters=filters)
+        items = [_action_view(req, a) for a in actions]
+        result = {'instanceActions': items}
+        if paged:
+            links = common.next_link(
+                req, f'servers/{server_id}/os-instance-actions', items,
+                limit, id_key='request_id')
+            if links:
+                result['links'] = links
+        return result
 
     def show(self, req, server_id, id):
         ctxt = req.context
@@ -78,10 +144,13 @@ class InstanceActionsController:
             if action is None:
                 raise exception.InstanceActionNotFound(
                     request_id=id, instance_uuid=server_id)
-            body = _action_view(action)
-            if ctxt.can('os_compute_api:os-instance-actions:events',
-                        target=target, fatal=False):
+            body = _action_view(req, action)
+            privileged = ctxt.can('os_compute_api:os-instance-actions:events',
+                                  target=target, fatal=False)
+            if privileged or avr.is_supported(req, '2.51'):
                 events = objects.InstanceActionEventList.get_by_action(
                     cctxt, action.id)
-                body['events'] = [_event_view(e, True) for e in events]
+                body['events'] = [
+                    _event_view(req, e, privileged, instance.project_id)
+                    for e in events]
         return {'instanceAction': body}

@@ -32,7 +32,8 @@ _USED = (
     ('totalSecurityGroupsUsed', 'security_groups'),
     ('totalFloatingIpsUsed', 'floating_ips'),
 )
-# Gone from 2.36 (network resources) and 2.39 (image metadata).
+# Gone from 2.36 (network resources), 2.39 (image metadata) and 2.57
+# (personality).
 _NETWORK = {'maxSecurityGroups', 'maxSecurityGroupRules',
             'maxTotalFloatingIps', 'totalSecurityGroupsUsed',
             'totalFloatingIpsUsed'}
@@ -64,4 +65,7 @@ class LimitsController:
                 absolute.pop(name)
         if avr.is_supported(req, '2.39'):
             absolute.pop('maxImageMeta')
+        if avr.is_supported(req, '2.57'):
+            absolute.pop('maxPersonality')
+            absolute.pop('maxPersonalitySize')
         return {'limits': {'absolute': absolute, 'rate': []}}

@@ -4,15 +4,22 @@ Filters (query string): host (source or destination), status,
 migration_type, instance_uuid, source_compute. 2.23 adds
 ``migration_type`` to each migration and ``links`` to the live
 migrations in progress (``/servers/{id}/migrations/{migration_id}``).
+2.59 adds each migration's ``uuid``, pages with ``limit`` and
+``marker`` (a migration uuid; ``migrations_links``) and filters by
+``changes-since``; other query parameters are then refused.
 """
 
 from oslo_log import log as logging
+from oslo_utils import timeutils
 
 from nova import context as nova_context
-from nova import objects
+from nova import exception, objects
+from nova.api import validation
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
+from nova.api.validation import parameter_types as types
 from nova.compute import api_moves
+from nova.i18n import _
 
 LOG = logging.getLogger(__name__)
 
@@ -21,6 +28,20 @@ _FILTERS = ('host', 'status', 'migration_type', 'instance_uuid',
 _FIELDS = ('id', 'dest_compute', 'dest_host', 'dest_node', 'instance_uuid',
            'new_instance_type_id', 'old_instance_type_id', 'source_compute',
            'source_node', 'status')
+
+
+_one = types.single({'type': 'string'})
+index_query_v259 = {
+    'type': 'object',
+    'properties': {
+        'hidden': _one, 'host': _one, 'instance_uuid': _one,
+        'source_compute': _one, 'status': _one, 'migration_type': _one,
+        'limit': types.query_limit,
+        'marker': types.query_marker,
+        'changes-since': types.single({'type': 'string', 'minLength': 1}),
+    },
+    'additionalProperties': False,
+}
 
 
 def _isotime(value):
@@ -33,6 +54,8 @@ def _view(req, migration):
     body = {name: getattr(migration, name) for name in _FIELDS}
     body['created_at'] = _isotime(migration.created_at)
     body['updated_at'] = _isotime(migration.updated_at)
+    if avr.is_supported(req, '2.59'):
+        body['uuid'] = migration.uuid
     if avr.is_supported(req, '2.23'):
         body['migration_type'] = migration.migration_type
         if migration.migration_type == 'live-migration' and \
@@ -43,8 +66,38 @@ def _view(req, migration):
     return body
 
 
+def _since(req):
+    value = req.GET.get('changes-since')
+    if value is None:
+        return None
+    try:
+        return timeutils.normalize_time(timeutils.parse_isotime(value))
+    except ValueError:
+        raise exception.ValidationError(
+            detail=_('Invalid changes-since value %r: use an ISO 8601 time '
+                     'such as 2024-01-31T12:00:00Z.') % value)
+
+
+def _page(req, found):
+    """2.59: the migrations changed since ``changes-since``, after the
+    ``marker`` one, at most ``limit`` of them; and the next link."""
+    since = _since(req)
+    if since is not None:
+        found = [m for m in found
+                 if timeutils.normalize_time(m.updated_at or m.created_at)
+                 >= since]
+    limit, marker = common.get_limit_and_marker(req)
+    if marker is not None:
+        uuids = [m.uuid for m in found]
+        if marker not in uuids:
+            raise exception.MarkerNotFound(marker=marker)
+        found = found[uuids.index(marker) + 1:]
+    return found[:limit], limit
+
+
 class MigrationsController:
 
+    @validation.query_schema(index_query_v259, '2.59')
     def index(self, req):
         req.context.can('os_compute_api:os-migrations:index')
         filters = {key: req.GET[key] for key in _FILTERS if req.GET.get(key)}
@@ -68,4 +121,13 @@ class MigrationsController:
                 continue
             found.extend(result)
         found.sort(key=lambda m: (m.created_at, m.id), reverse=True)
-        return {'migrations': [_view(req, m) for m in found]}
+        if not avr.is_supported(req, '2.59'):
+            return {'migrations': [_view(req, m) for m in found]}
+        page, limit = _page(req, found)
+        items = [_view(req, m) for m in page]
+        result = {'migrations': items}
+        links = common.next_link(req, 'os-migrations', items, limit,
+                                 id_key='uuid')
+        if links:
+            result['migrations_links'] = links
+        return result

@@ -2,8 +2,10 @@
 /os-quota-class-sets: the limits of a quota class (``default`` sets the
 defaults of every project).
 
-Before microversion 2.36 quota sets also show the network resources;
-quota classes show them up to 2.49, so always here.
+Before microversion 2.36 quota sets also show the network resources.
+Quota classes show them up to 2.49, without the server group ones;
+from 2.50 they show the server group resources and not the network
+ones. From 2.57 neither shows the injected file (personality) ones.
 """
 
 from oslo_utils import strutils
@@ -14,11 +16,33 @@ from nova.api.openstack import api_version_request as avr
 from nova.api.openstack.compute.schemas import quota_sets as schema
 from nova.i18n import _
 
+_INJECTED = ('injected_files', 'injected_file_content_bytes',
+             'injected_file_path_bytes')
+# What quota sets and classes show from 2.57.
+RESOURCES_V257 = tuple(res for res in quota.RESOURCES
+                       if res not in _INJECTED)
+
 
 def _resources(req):
+    if avr.is_supported(req, '2.57'):
+        return RESOURCES_V257
     if avr.is_supported(req, '2.36'):
         return quota.RESOURCES
     return quota.ALL_RESOURCES
+
+
+# What a quota class shows before 2.50: no server group resources.
+_CLASS_RESOURCES_V21 = tuple(
+    res for res in quota.ALL_RESOURCES
+    if res not in ('server_groups', 'server_group_members'))
+
+
+def _class_resources(req):
+    if avr.is_supported(req, '2.57'):
+        return RESOURCES_V257
+    if avr.is_supported(req, '2.50'):
+        return quota.RESOURCES
+    return _CLASS_RESOURCES_V21
 
 
 def _check_ids(*ids):
@@ -72,7 +96,8 @@ class QuotaSetsController:
         return {'quota_set': body}
 
     @validation.query_schema(schema.query)
-    @validation.schema(schema.update_v236, '2.36')
+    @validation.schema(schema.update_v257, '2.57')
+    @validation.schema(schema.update_v236, '2.36', '2.56')
     @validation.schema(schema.update, '2.0', '2.35')
     def update(self, req, id, body):
         ctxt, user_id = self._target(req, id, 'update')
@@ -100,11 +125,13 @@ class QuotaClassSetsController:
         ctxt = req.context
         ctxt.can('os_compute_api:os-quota-class-sets:show', target={})
         limits = quota.class_limits(ctxt, id)
-        body = {res: limits[res] for res in quota.ALL_RESOURCES}
+        body = {res: limits[res] for res in _class_resources(req)}
         body['id'] = id
         return {'quota_class_set': body}
 
-    @validation.schema(schema.update_class)
+    @validation.schema(schema.update_class_v257, '2.57')
+    @validation.schema(schema.update_class_v250, '2.50', '2.56')
+    @validation.schema(schema.update_class, '2.0', '2.49')
     def update(self, req, id, body):
         ctxt = req.context
         ctxt.can('os_compute_api:os-quota-class-sets:update', target={})
@@ -113,4 +140,4 @@ class QuotaClassSetsController:
             ctxt, id, _limits_of(body['quota_class_set']))
         limits = quota.class_limits(ctxt, id)
         return {'quota_class_set': {res: limits[res]
-                                    for res in quota.ALL_RESOURCES}}
+                                    for res in _class_resources(req)}}

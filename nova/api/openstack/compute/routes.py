@@ -80,6 +80,7 @@ def _routes():
           'PUT': (extra_spec_ctl, 'update'),
           'DELETE': (extra_spec_ctl, 'delete')}),
         ('/flavors/{id}', {'GET': (flavor_ctl, 'show'),
+                           'PUT': (flavor_ctl, 'update'),
                            'DELETE': (flavor_ctl, 'delete')}),
         ('/os-migrations', {'GET': (migration_ctl, 'index')}),
         ('/servers/{server_id}/migrations',

@@ -7,7 +7,7 @@ work to the compute API, which checks the lock and the state table.
 """
 
 import nova.conf
-from nova import exception
+from nova import exception, objects
 from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import errors
@@ -94,10 +94,14 @@ class ServerActionsController:
                 version=req.api_version_request.get_string())
         handler, _min_version, code = entry
         if name == 'rebuild':
-            body_schema = schema.rebuild(avr.is_supported(req, '2.19'))
+            body_schema = schema.rebuild(avr.is_supported(req, '2.19'),
+                                         v2_54=avr.is_supported(req, '2.54'),
+                                         v2_57=avr.is_supported(req, '2.57'))
         elif name == 'evacuate':
             body_schema = schema.evacuate(avr.is_supported(req, '2.14'),
                                           avr.is_supported(req, '2.29'))
+        elif name == 'migrate' and avr.is_supported(req, '2.56'):
+            body_schema = schema.migrate_v256
         elif name == 'os-migrateLive':
             body_schema = schema.migrate_live(avr.is_supported(req, '2.25'),
                                               avr.is_supported(req, '2.30'))
@@ -207,7 +211,9 @@ class ServerActionsController:
 
     def _migrate(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:os-migrate-server:migrate')
-        self.compute_api.resize(req.context, instance)
+        # 2.56: {"migrate": {"host": ...}} names the destination.
+        self.compute_api.resize(req.context, instance,
+                                host_name=(args or {}).get('host'))
 
     def _migrate_live(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:os-migrate-server:'
@@ -245,16 +251,36 @@ class ServerActionsController:
             servers_api._generate_password()
         updates = {key: args[field] for field, key in (
             ('name', 'display_name'), ('description', 'display_description'),
-            ('accessIPv4', 'access_ip_v4'), ('accessIPv6', 'access_ip_v6'))
+            ('accessIPv4', 'access_ip_v4'), ('accessIPv6', 'access_ip_v6'),
+            ('user_data', 'user_data'))
             if field in args}
+        if 'key_name' in args:
+            updates.update(self._key_pair(req, args['key_name']))
+        # 2.57: the same checks as at create (base64, size).
+        self.compute_api._check_user_data(args.get('user_data'))
         instance = self.compute_api.rebuild(
             req.context, instance, args['imageRef'], password,
             metadata=args.get('metadata'),
             preserve_ephemeral=args.get('preserve_ephemeral', False),
             **updates)
-        server = views.show(req, instance)
+        server = views.updated(req, instance, rebuild=True)
         server['adminPass'] = password
         return {'server': server}
+
+    @staticmethod
+    def _key_pair(req, key_name):
+        """2.54: the rebuilt server's key pair, one of the user's (None
+        removes it)."""
+        if key_name is None:
+            return {'key_name': None, 'key_data': None}
+        try:
+            keypair = objects.KeyPair.get_by_name(
+                req.context, req.context.user_id, key_name)
+        except exception.KeypairNotFound:
+            raise exception.ValidationError(
+                detail=f'Invalid key_name provided: you have no key pair '
+                       f'named {key_name}.')
+        return {'key_name': keypair.name, 'key_data': keypair.public_key}
 
     # Images -------------------------------------------------------------
 

@@ -8,7 +8,9 @@ none is.
 
 Accepted events are logged and not forwarded: the local flat network
 plugs ports synchronously during a boot, so no compute waits for a
-``network-vif-plugged`` event yet.
+``network-vif-plugged`` event yet, and no server has a volume attached
+that a ``volume-extended`` event (2.51; its ``tag`` is the volume id)
+could concern.
 """
 
 from oslo_log import log as logging
@@ -39,7 +41,8 @@ def _find(ctxt, server_uuid):
 
 class ServerExternalEventsController:
 
-    @validation.schema(schema.create)
+    @validation.schema(schema.create_v251, '2.51')
+    @validation.schema(schema.create, '2.0', '2.50')
     def create(self, req, body):
         ctxt = req.context
         ctxt.can('os_compute_api:os-server-external-events:create',

@@ -1,6 +1,12 @@
 """/os-server-groups: groups of servers placed by an (anti-)affinity
 policy. Servers join a group with the ``group`` scheduler hint of
-POST /servers (see ``nova.compute.server_group``)."""
+POST /servers (see ``nova.compute.server_group``).
+
+From 2.64 a group has one ``policy`` (a string, instead of the one-item
+``policies`` list) and ``rules``: ``max_server_per_host``, for an
+anti-affinity group only, lets that many members share a host (the
+scheduler enforces it); ``metadata`` is gone from the views.
+"""
 
 from oslo_utils import uuidutils
 
@@ -9,6 +15,12 @@ from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
 from nova.api.openstack.compute.schemas import server_groups as schema
+from nova.i18n import _
+
+
+class RulesNotAllowed(exception.Invalid):
+    msg_fmt = _('Only the anti-affinity policy takes rules; %(policy)s '
+                'does not.')
 
 
 def _live_members(ctxt, groups):
@@ -24,6 +36,13 @@ def _live_members(ctxt, groups):
 
 
 def _view(req, group, members):
+    if avr.is_supported(req, '2.64'):
+        rules = dict(group.rules or {}) if 'rules' in group else {}
+        if 'max_server_per_host' in rules:
+            rules['max_server_per_host'] = int(rules['max_server_per_host'])
+        return {'id': group.uuid, 'name': group.name,
+                'policy': group.policy, 'rules': rules, 'members': members,
+                'project_id': group.project_id, 'user_id': group.user_id}
     body = {'id': group.uuid, 'name': group.name,
             'policies': list(group.policies), 'members': members,
             'metadata': {}}
@@ -65,7 +84,8 @@ class ServerGroupController:
         members = _live_members(req.context, [group])
         return {'server_group': _view(req, group, members[group.uuid])}
 
-    @validation.schema(schema.create_v215, '2.15')
+    @validation.schema(schema.create_v264, '2.64')
+    @validation.schema(schema.create_v215, '2.15', '2.63')
     @validation.schema(schema.create, '2.0', '2.14')
     def create(self, req, body):
         ctxt = req.context
@@ -73,11 +93,18 @@ class ServerGroupController:
                  target={'project_id': ctxt.project_id,
                          'user_id': ctxt.user_id})
         spec = body['server_group']
+        if avr.is_supported(req, '2.64'):
+            policies = [spec['policy']]
+            rules = {k: str(v) for k, v in (spec.get('rules') or {}).items()}
+            if rules and spec['policy'] != 'anti-affinity':
+                raise RulesNotAllowed(policy=spec['policy'])
+        else:
+            policies, rules = list(spec['policies']), {}
         quota.check_server_groups(ctxt, ctxt.project_id, ctxt.user_id)
         group = objects.InstanceGroup(
             ctxt, uuid=uuidutils.generate_uuid(), name=spec['name'],
             project_id=ctxt.project_id, user_id=ctxt.user_id,
-            policies=list(spec['policies']), members=[])
+            policies=policies, rules=rules, members=[])
         group.create()
         return {'server_group': _view(req, group, [])}
 

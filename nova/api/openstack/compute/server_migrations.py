@@ -2,8 +2,8 @@
 
 POST .../{id}/action ``{"force_complete": null}`` (2.22) makes a running
 live migration finish now; GET (2.23) lists and shows the live
-migrations in progress; DELETE (2.24) aborts one that is queued,
-preparing or running. Admin only by default.
+migrations in progress; DELETE (2.24) aborts one that is running (from
+2.65 also one queued or preparing). Admin only by default.
 """
 
 from nova.api import validation, wsgi
@@ -24,10 +24,12 @@ def _isotime(value):
         value.replace(tzinfo=None).isoformat()
 
 
-def _view(migration):
+def _view(req, migration):
     body = {name: getattr(migration, name) for name in (
         'id', 'dest_compute', 'dest_host', 'dest_node', 'source_compute',
         'source_node', 'status')}
+    if avr.is_supported(req, '2.59'):
+        body['uuid'] = migration.uuid
     body['server_uuid'] = migration.instance_uuid
     body['created_at'] = _isotime(migration.created_at)
     body['updated_at'] = _isotime(migration.updated_at)
@@ -58,14 +60,14 @@ class ServerMigrationsController:
     def index(self, req, server_id):
         self._require(req, '2.23')
         instance = self._instance(req, server_id, 'index')
-        return {'migrations': [_view(m) for m in self.compute_api.
+        return {'migrations': [_view(req, m) for m in self.compute_api.
                                live_migrations_in_progress(req.context,
                                                            instance)]}
 
     def show(self, req, server_id, id):
         self._require(req, '2.23')
         instance = self._instance(req, server_id, 'show')
-        return {'migration': _view(self.compute_api.
+        return {'migration': _view(req, self.compute_api.
                                    live_migration_in_progress(
                                        req.context, instance, id))}
 
@@ -80,7 +82,10 @@ class ServerMigrationsController:
     def delete(self, req, server_id, id):
         self._require(req, '2.24')
         instance = self._instance(req, server_id, 'delete')
-        self.compute_api.live_migrate_abort(req.context, instance, id)
+        # 2.65 may abort a live migration still queued or preparing.
+        self.compute_api.live_migrate_abort(
+            req.context, instance, id,
+            queued_too=avr.is_supported(req, '2.65'))
         return _accepted()
 
 

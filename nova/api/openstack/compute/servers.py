@@ -288,7 +288,9 @@ class ServersController:
                 reason=f'Flavor {flavorid} could not be found.')
 
     @wsgi.response(202)
-    @validation.schema(schema.create_v242, '2.42')
+    @validation.schema(schema.create_v257, '2.57')
+    @validation.schema(schema.create_v252, '2.52', '2.56')
+    @validation.schema(schema.create_v242, '2.42', '2.51')
     @validation.schema(schema.create_v237, '2.37', '2.41')
     @validation.schema(schema.create_v233, '2.33', '2.36')
     @validation.schema(schema.create_v232, '2.32', '2.32')
@@ -325,7 +327,7 @@ class ServersController:
             admin_password=admin_password,
             access_ip_v4=server.get('accessIPv4'),
             access_ip_v6=server.get('accessIPv6'),
-            scheduler_hints=hints)
+            scheduler_hints=hints, tags=server.get('tags'))
         if _bool(server.get('return_reservation_id', False)):
             return {'reservation_id': reservation_id}
         instance = instances[0]
@@ -359,7 +361,7 @@ class ServersController:
         if 'accessIPv6' in spec:
             updates['access_ip_v6'] = spec['accessIPv6'] or None
         instance = self.compute_api.update(ctxt, instance, **updates)
-        return {'server': views.show(req, instance)}
+        return {'server': views.updated(req, instance)}
 
     @wsgi.response(204)
     def delete(self, req, id):

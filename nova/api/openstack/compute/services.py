@@ -2,9 +2,14 @@
 
 Before microversion 2.53 a service is named by host and binary in the
 body of ``PUT /os-services/{action}`` and by its integer id in DELETE.
+From 2.53 its id is its uuid, in views and URLs: ``PUT
+/os-services/{uuid}`` changes ``status`` (with ``disabled_reason``) and
+``forced_down`` of a compute service and answers with the whole service;
+``DELETE /os-services/{uuid}``.
 """
 
 from oslo_log import log as logging
+from oslo_utils import uuidutils
 
 from nova import availability_zones, exception, objects, servicegroup
 from nova import context as nova_context
@@ -29,6 +34,30 @@ class ServiceIdNotUnique(exception.Invalid):
                 'it with microversion 2.53 or later by its uuid.')
 
 
+class ServiceUpdateNotSupported(exception.Invalid):
+    msg_fmt = _('Updating a %(binary)s service is not supported: only '
+                'nova-compute services can be updated.')
+
+
+def _check_uuid(service_id):
+    if not uuidutils.is_uuid_like(service_id):
+        raise exception.ValidationError(
+            detail=_('Invalid uuid %s: from microversion 2.53 a service '
+                     'is named by the uuid GET /os-services shows.') %
+            service_id)
+
+
+def find_by_uuid(ctxt, service_uuid):
+    """(cell, Service) of the service with this uuid; ServiceNotFound."""
+    for cell in cell_hosts.cells(ctxt):
+        with nova_context.target_cell(ctxt, cell) as cctxt:
+            try:
+                return cell, objects.Service.get_by_uuid(cctxt, service_uuid)
+            except exception.ServiceNotFound:
+                continue
+    raise exception.ServiceNotFound(service_id=service_uuid)
+
+
 def _time(value):
     return value.strftime('%Y-%m-%dT%H:%M:%S.%f') if value else None
 
@@ -46,7 +75,8 @@ class ServiceController:
 
     def _view(self, req, service, zones):
         body = {
-            'id': service.id,
+            'id': (service.uuid if avr.is_supported(req, '2.53')
+                   else service.id),
             'binary': service.binary,
             'host': service.host,
             'zone': availability_zones.service_zone(zones, service),
@@ -75,6 +105,8 @@ class ServiceController:
     def update(self, req, id, body):
         ctxt = req.context
         ctxt.can('os_compute_api:os-services:update', target={})
+        if avr.is_supported(req, '2.53'):
+            return self._update_by_uuid(req, id, body)
         actions = {'enable': (schema.service_update, self._enable),
                    'disable': (schema.service_update, self._disable),
                    'disable-log-reason': (schema.disable_log_reason,
@@ -96,6 +128,34 @@ class ServiceController:
         with nova_context.target_cell(ctxt, cell) as cctxt:
             service._context = cctxt
             return {'service': handler(service, body)}
+
+    def _update_by_uuid(self, req, service_id, body):
+        """2.53: PUT /os-services/{uuid} with status, disabled_reason
+        and forced_down; the answer is the service as it is now."""
+        ctxt = req.context
+        validation.validate(schema.service_update_v253, body)
+        _check_uuid(service_id)
+        if 'status' not in body and 'forced_down' not in body:
+            raise exception.ValidationError(
+                detail=_('Give at least one of status and forced_down.'))
+        if 'disabled_reason' in body and body.get('status') != 'disabled':
+            raise exception.ValidationError(
+                detail=_('disabled_reason is only allowed with the status '
+                         'disabled.'))
+        cell, service = find_by_uuid(ctxt, service_id)
+        if service.binary != COMPUTE:
+            raise ServiceUpdateNotSupported(binary=service.binary)
+        with nova_context.target_cell(ctxt, cell) as cctxt:
+            service._context = cctxt
+            if 'status' in body:
+                service.disabled = body['status'] == 'disabled'
+                service.disabled_reason = (body.get('disabled_reason')
+                                           if service.disabled else None)
+            if 'forced_down' in body:
+                service.forced_down = _bool(body['forced_down'])
+            service.save()
+        zones = availability_zones.host_zones(ctxt)
+        return {'service': self._view(req, service, zones)}
 
     @staticmethod
     def _enable(service, body):
@@ -132,6 +192,11 @@ class ServiceController:
     def delete(self, req, id):
         ctxt = req.context
         ctxt.can('os_compute_api:os-services:delete', target={})
+        if avr.is_supported(req, '2.53'):
+            _check_uuid(id)
+            cell, service = find_by_uuid(ctxt, id)
+            self._delete(ctxt, cell, service)
+            return
         try:
             service_id = int(id)
         except ValueError:
@@ -152,7 +217,9 @@ class ServiceController:
             raise exception.ServiceNotFound(service_id=id)
         if len(found) > 1:
             raise ServiceIdNotUnique(service_id=id)
-        cell, service = found[0]
+        self._delete(ctxt, *found[0])
+
+    def _delete(self, ctxt, cell, service):
         with nova_context.target_cell(ctxt, cell) as cctxt:
             if service.binary == COMPUTE:
                 self._delete_compute(ctxt, cctxt, service)

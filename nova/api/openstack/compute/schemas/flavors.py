@@ -46,6 +46,29 @@ create = {
     'additionalProperties': False,
 }
 
+# 2.55: a flavor has a description, given at create and changed by
+# PUT /flavors/{flavor_id} (the only thing it changes).
+_description = copy.deepcopy(types.description)
+_description['maxLength'] = 65535
+
+create_v255 = copy.deepcopy(create)
+create_v255['properties']['flavor']['properties']['description'] = \
+    _description
+
+update_v255 = {
+    'type': 'object',
+    'properties': {
+        'flavor': {
+            'type': 'object',
+            'properties': {'description': _description},
+            'required': ['description'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+
 index_query = {
     'type': 'object',
     'properties': {

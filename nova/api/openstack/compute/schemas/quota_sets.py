@@ -28,6 +28,12 @@ update = _body('quota_set', quota.ALL_RESOURCES, _force)
 # 2.36 dropped the network resources (they belong to the network service).
 update_v236 = _body('quota_set', quota.RESOURCES, _force)
 update_class = _body('quota_class_set', quota.ALL_RESOURCES)
+# 2.50 drops the network resources from quota classes too.
+update_class_v250 = _body('quota_class_set', quota.RESOURCES)
+# 2.57 drops the injected file (personality) resources from both.
+_V257 = [res for res in quota.RESOURCES if not res.startswith('injected_')]
+update_v257 = _body('quota_set', _V257, _force)
+update_class_v257 = _body('quota_class_set', _V257)
 
 query = {
     'type': 'object',

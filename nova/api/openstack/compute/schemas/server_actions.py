@@ -71,6 +71,14 @@ resize = _action('resize', {
     'additionalProperties': False,
 })
 
+# 2.56: a cold migration may name its destination host.
+migrate_v256 = _action('migrate', {'oneOf': [
+    {'type': 'null'},
+    {'type': 'object',
+     'properties': {'host': {'type': ['string', 'null'], 'minLength': 1,
+                             'maxLength': 255}},
+     'additionalProperties': False}]})
+
 _REBUILD_PROPERTIES = {
     'imageRef': {'type': 'string', 'minLength': 1},
     'name': _NAME,
@@ -90,13 +98,22 @@ _REBUILD_PROPERTIES = {
 }
 
 
-def rebuild(microversion_2_19=False):
-    """2.19 adds ``description``; key_name and user_data come at 2.54
-    and 2.57, above this cloud's maximum."""
+def rebuild(microversion_2_19=False, v2_54=False, v2_57=False):
+    """2.19 adds ``description``; 2.54 ``key_name`` (null removes the
+    server's key pair); 2.57 ``user_data`` (null removes it) and drops
+    ``personality``."""
     properties = dict(_REBUILD_PROPERTIES)
     if microversion_2_19:
         properties['description'] = {'type': ['string', 'null'],
                                      'maxLength': 255}
+    if v2_54:
+        properties['key_name'] = {'type': ['string', 'null'],
+                                  'minLength': 1, 'maxLength': 255}
+    if v2_57:
+        del properties['personality']
+        properties['user_data'] = {'oneOf': [
+            {'type': 'string', 'format': 'base64', 'maxLength': 65535},
+            {'type': 'null'}]}
     return _action('rebuild', {
         'type': 'object', 'properties': properties,
         'required': ['imageRef'], 'additionalProperties': False})

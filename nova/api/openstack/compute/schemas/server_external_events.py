@@ -1,5 +1,7 @@
-"""Request schema of POST /os-server-external-events (up to 2.50:
-volume-extended comes with 2.51 and power-update with 2.76)."""
+"""Request schemas of POST /os-server-external-events: 2.51 adds the
+``volume-extended`` event (``power-update`` comes with 2.76)."""
+
+import copy
 
 create = {
     'type': 'object',
@@ -28,3 +30,7 @@ create = {
     'required': ['events'],
     'additionalProperties': False,
 }
+
+create_v251 = copy.deepcopy(create)
+create_v251['properties']['events']['items']['properties']['name'][
+    'enum'].append('volume-extended')

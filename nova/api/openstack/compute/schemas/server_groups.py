@@ -35,6 +35,30 @@ def _create(policies):
 create = _create(_POLICIES_V21)
 create_v215 = _create(_POLICIES_V215)
 
+# 2.64: one ``policy`` (a string) and its ``rules``.
+create_v264 = {
+    'type': 'object',
+    'properties': {
+        'server_group': {
+            'type': 'object',
+            'properties': {
+                'name': copy.deepcopy(types.name),
+                'policy': {'type': 'string', 'enum': _POLICIES_V215},
+                'rules': {
+                    'type': 'object',
+                    'properties': {'max_server_per_host':
+                                   copy.deepcopy(types.positive_integer)},
+                    'additionalProperties': False,
+                },
+            },
+            'required': ['name', 'policy'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['server_group'],
+    'additionalProperties': False,
+}
+
 index_query = {
     'type': 'object',
     'properties': {

@@ -120,6 +120,13 @@ def _networks_required(base, with_tag):
 # 2.37 to 2.41 accept no network "tag"; 2.42 restores it, as published.
 create_v237 = _networks_required(create_v219, with_tag=False)
 create_v242 = _networks_required(create_v219, with_tag=True)
+# 2.52: a server may be created with its tags (at most 50).
+create_v252 = copy.deepcopy(create_v242)
+create_v252['properties']['server']['properties']['tags'] = {
+    'type': 'array', 'items': types.tag, 'maxItems': 50}
+# 2.57: no more personality (injected files); user_data is the way.
+create_v257 = copy.deepcopy(create_v252)
+del create_v257['properties']['server']['properties']['personality']
 
 update = {
     'type': 'object',

@@ -1,4 +1,6 @@
-"""Request schemas of /os-services (before microversion 2.53)."""
+"""Request schemas of /os-services: before microversion 2.53 the body
+names the service; from 2.53 the URL does and the body says what
+changes."""
 
 from nova.api.validation import parameter_types as types
 
@@ -21,6 +23,17 @@ disable_log_reason = {
                             'pattern': r'^[^\x00-\x1f\x7f]*$'},
     },
     'required': ['host', 'binary', 'disabled_reason'],
+    'additionalProperties': False,
+}
+
+service_update_v253 = {
+    'type': 'object',
+    'properties': {
+        'status': {'type': 'string', 'enum': ['enabled', 'disabled']},
+        'disabled_reason': disable_log_reason['properties'][
+            'disabled_reason'],
+        'forced_down': types.boolean,
+    },
     'additionalProperties': False,
 }
 

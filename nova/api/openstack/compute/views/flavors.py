@@ -1,11 +1,16 @@
-"""Flavor bodies, per microversion."""
+"""Flavor bodies, per microversion: 2.55 adds ``description``; 2.61 adds
+``extra_specs`` to the detailed body for those allowed to list them."""
 
+from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
 
 
 def basic(req, flavor):
-    return {'id': flavor.flavorid, 'name': flavor.name,
+    body = {'id': flavor.flavorid, 'name': flavor.name,
             'links': common.resource_links(req, 'flavors', flavor.flavorid)}
+    if avr.is_supported(req, '2.55'):
+        body['description'] = flavor.description
+    return body
 
 
 def detail(req, flavor):
@@ -21,6 +26,9 @@ def detail(req, flavor):
         'rxtx_factor': flavor.rxtx_factor,
         'os-flavor-access:is_public': flavor.is_public,
     })
+    if avr.is_supported(req, '2.61') and req.context.can(
+            'os_compute_api:os-flavor-extra-specs:index', fatal=False):
+        body['extra_specs'] = dict(flavor.extra_specs or {})
     return body
 
 

@@ -41,10 +41,15 @@ def _usage_time(value):
 
 def host_id(instance):
     """An opaque id of the host, unique per project (hides the name)."""
-    host = _get(instance, 'host')
+    return hashed_host_id(_get(instance, 'host'), instance.project_id)
+
+
+def hashed_host_id(host, project_id):
+    """The opaque id of ``host`` as ``project_id`` sees it ('' for
+    none): server views and (2.62) instance action events show it."""
     if not host:
         return ''
-    data = ((instance.project_id or '') + host).encode('utf-8')
+    data = ((project_id or '') + host).encode('utf-8')
     return hashlib.sha224(data).hexdigest()
 
 
@@ -224,6 +229,31 @@ def show(req, instance, host_status=None):
         body['description'] = _get(instance, 'display_description')
     if avr.is_supported(req, '2.26'):
         body['tags'] = list(_get(instance, 'tags', []))
+    return body
+
+
+# Attributes of the full view that PUT /servers/{id} and the rebuild
+# action leave out of their answer (with the OS-EXT-SRV-ATTR ones).
+_DETAIL_ONLY = ('key_name', 'config_drive', 'OS-EXT-AZ:availability_zone',
+                'OS-SRV-USG:launched_at', 'OS-SRV-USG:terminated_at',
+                'OS-EXT-STS:task_state', 'OS-EXT-STS:vm_state',
+                'OS-EXT-STS:power_state',
+                'os-extended-volumes:volumes_attached', 'host_status')
+
+
+def updated(req, instance, rebuild=False):
+    """The server as PUT /servers/{id} (``rebuild=False``) or the
+    rebuild action answer it: the full view without the detail-only
+    attributes and with plain addresses. The rebuild answer carries
+    ``key_name`` from 2.54 and ``user_data`` from 2.57."""
+    body = {key: value for key, value in show(req, instance).items()
+            if key not in _DETAIL_ONLY and
+            not key.startswith('OS-EXT-SRV-ATTR:')}
+    body['addresses'] = addresses(instance, extended=False)
+    if rebuild and avr.is_supported(req, '2.54'):
+        body['key_name'] = _get(instance, 'key_name')
+    if rebuild and avr.is_supported(req, '2.57'):
+        body['user_data'] = _get(instance, 'user_data')
     return body
 
 
