@@ -96,7 +96,7 @@ class ObjectIndirectionEndpoint:
 class ComputeTaskManager:
     """The ``compute_task`` namespace: build workflows."""
 
-    target = messaging.Target(namespace='compute_task', version='1.0')
+    target = messaging.Target(namespace='compute_task', version='1.1')
 
     def __init__(self):
         self.builder = build.BuildTask()
@@ -126,9 +126,10 @@ class ComputeTaskManager:
             host_lists=host_lists)
 
 
-    def migrate_server(self, context, instance, flavor, migration_type):
+    def migrate_server(self, context, instance, flavor, migration_type,
+                       host=None):
         self.migrator.migrate_server(context, instance, flavor,
-                                     migration_type)
+                                     migration_type, host=host)
 
     def unshelve_instance(self, context, instance):
         self.unshelver.unshelve_instance(context, instance)

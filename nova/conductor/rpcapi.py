@@ -17,7 +17,8 @@ Version history:
 import oslo_messaging as messaging
 
 import nova.conf
-from nova import rpc
+from nova import exception, rpc
+from nova.i18n import _
 
 CONF = nova.conf.CONF
 
@@ -60,9 +61,13 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    """Starts build workflows in nova-conductor (casts)."""
+    """Starts build workflows in nova-conductor (casts).
 
-    VERSION = '1.0'
+    1.1: ``migrate_server`` takes ``host`` (cold migration to a named
+    host, Compute API 2.56).
+    """
+
+    VERSION = '1.1'
 
     def __init__(self):
         self.client = _client(COMPUTE_TASK_NAMESPACE)
@@ -96,12 +101,24 @@ class ComputeTaskAPI:
                    block_device_mapping=block_device_mapping,
                    request_spec=request_spec, host_lists=host_lists)
 
-    def migrate_server(self, context, instance, flavor, migration_type):
-        """Move ``instance`` to a host the scheduler picks, with
-        ``flavor`` (its own for a cold migration)."""
-        cctxt = self.client.prepare(version='1.0')
-        cctxt.cast(context, 'migrate_server', instance=instance,
-                   flavor=flavor, migration_type=migration_type)
+    def migrate_server(self, context, instance, flavor, migration_type,
+                       host=None):
+        """Move ``instance`` to a host the scheduler picks (among ``host``
+        alone when given), with ``flavor`` (its own for a cold
+        migration)."""
+        kwargs = {'instance': instance, 'flavor': flavor,
+                  'migration_type': migration_type}
+        version = '1.0'
+        if host is not None:
+            version = '1.1'
+            if not self.client.can_send_version(version):
+                raise exception.NovaException(_(
+                    'nova-conductor is too old to migrate to a named host '
+                    '(it needs compute_task RPC API 1.1; [upgrade_levels] '
+                    'conductor caps it lower).'))
+            kwargs['host'] = host
+        cctxt = self.client.prepare(version=version)
+        cctxt.cast(context, 'migrate_server', **kwargs)
 
     def unshelve_instance(self, context, instance):
         """Schedule a shelved-offloaded instance and spawn it there."""

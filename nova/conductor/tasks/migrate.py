@@ -40,9 +40,10 @@ class MigrateTask:
             self._reportclient = report.report_client_singleton()
         return self._reportclient
 
-    def migrate_server(self, ctxt, instance, flavor, migration_type):
-        """Start the move; never raises (a cast): failures are recorded
-        on the instance."""
+    def migrate_server(self, ctxt, instance, flavor, migration_type,
+                       host=None):
+        """Start the move (to ``host`` only, when given); never raises (a
+        cast): failures are recorded on the instance."""
         mapping = objects.InstanceMapping.get_by_instance_uuid(
             ctxt, instance.uuid)
         with nova_context.target_cell(ctxt, mapping.cell_mapping) as cctxt:
@@ -51,12 +52,13 @@ class MigrateTask:
                 with compute_utils.EventReporter(cctxt, MIGRATE_EVENT,
                                                  CONF.host, instance.uuid):
                     self._migrate(ctxt, cctxt, instance, flavor,
-                                  migration_type)
+                                  migration_type, host)
             except Exception:  # noqa: BLE001 - recorded by the event
                 LOG.info('%s of instance %s did not start',
                          migration_type, instance.uuid)
 
-    def _migrate(self, ctxt, cctxt, instance, flavor, migration_type):
+    def _migrate(self, ctxt, cctxt, instance, flavor, migration_type,
+                 host=None):
         migration = objects.Migration(
             cctxt, instance_uuid=instance.uuid,
             source_compute=instance.host, source_node=instance.node,
@@ -70,7 +72,7 @@ class MigrateTask:
         self.reportclient.move_allocations(ctxt, instance.uuid,
                                            migration.uuid)
         try:
-            selection = self._schedule(ctxt, instance, flavor)
+            selection = self._schedule(ctxt, instance, flavor, host)
         except Exception as exc:
             self._undo(ctxt, cctxt, instance, migration, exc,
                        sys.exc_info())
@@ -86,11 +88,13 @@ class MigrateTask:
             cctxt, instance, flavor, migration,
             host=selection.service_host, node=selection.nodename)
 
-    def _schedule(self, ctxt, instance, flavor):
+    def _schedule(self, ctxt, instance, flavor, host=None):
         spec = destinations.request_spec_for(ctxt, instance)
         spec.flavor = flavor
         spec.ignore_hosts = None if CONF.allow_resize_to_same_host \
             else [instance.host]
+        # A named host (API 2.56) still passes every filter.
+        spec.force_hosts = [host] if host else None
         spec.retry_hosts = []
         selections = self.scheduler.select_destinations(
             ctxt, spec, [instance.uuid], return_objects=True,
@@ -99,6 +103,7 @@ class MigrateTask:
         # scheduling (unshelve, ...) uses the new flavor. A revert puts
         # the old one back.
         spec.ignore_hosts = None
+        spec.force_hosts = None
         try:
             spec.save()
         except Exception:

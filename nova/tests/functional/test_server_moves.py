@@ -164,6 +164,24 @@ def test_cold_migrate_moves_the_server_with_its_flavor(
         _provider_of(placement, dest): TINY}
 
 
+def test_cold_migrate_to_a_named_host_goes_there(api, placement, server):
+    """API 2.56: the host travels to the conductor (compute_task 1.1)."""
+    source = server['OS-EXT-SRV-ATTR:host']
+    computes = api.get('/os-services?binary=nova-compute').json()['services']
+    [target] = [c['host'] for c in computes if c['host'] != source]
+    resp = act(api, server['id'], {'migrate': {'host': target}},
+               microversion='2.56')
+    assert resp.status_code == 202, resp.text
+    moved = settled(api, server['id'], 'VERIFY_RESIZE')
+    assert moved['OS-EXT-SRV-ATTR:host'] == target
+    spec = objects.RequestSpec.get_by_instance_uuid(
+        nova_context.get_admin_context(), server['id'])
+    assert not spec.force_hosts     # not kept for later scheduling
+    assert act(api, server['id'],
+               {'confirmResize': None}).status_code == 204
+    settled(api, server['id'], 'ACTIVE')
+
+
 def test_a_stopped_server_resizes_and_stays_stopped(api, server):
     act(api, server['id'], {'os-stop': None})
     settled(api, server['id'], 'SHUTOFF')
