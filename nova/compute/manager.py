@@ -150,13 +150,15 @@ class ComputeManager(manager.Manager):
         if service_ref is not None and service_ref.obj_attr_is_set('id'):
             self.rt.service_id = service_ref.id
         ctxt = nova_context.get_admin_context()
+        redrives = []
         try:
-            recovery.recover_instances(self, ctxt)
+            redrives = recovery.recover_instances(self, ctxt)
         except Exception:
             LOG.exception('Start-up recovery of the instances of %s failed',
                           self.host)
         self.rt.update_available_resource(ctxt)
         self._last_resource_update = time.monotonic()
+        recovery.start_redrives(self, ctxt, redrives)
 
     def reset(self):
         """After a configuration reload: new image client settings."""

@@ -1,8 +1,9 @@
 """Ending a task that no operation will finish: at start-up (a crash of
 nova-compute cut it off) and when it stalled (:mod:`nova.compute.stalled`).
 
-An instance left ``building`` can no longer finish (its build thread is
-gone): it goes to ERROR with a fault. One left ``deleting`` is deleted.
+An instance left ``building`` (its build thread is gone) is built again
+here, once, from its request spec; if it cannot be (no spec, or already
+re-driven once) it goes to ERROR with a fault. One left ``deleting`` is deleted.
 A live migration left running is rolled back (the guest is still here):
 its migration ends in 'error', the instance keeps its vm_state and gets
 its allocation back, with a fault. A resize, migration or rebuild cut in
@@ -39,33 +40,58 @@ def recover_instances(mgr, ctxt):
         LOG.exception('Could not clean up the evacuated instances of %s',
                       mgr.host)
     why = restarted(mgr.host)
-    for instance in objects.InstanceList.get_by_host(ctxt, mgr.host):
+    redrives = []
+    for instance in objects.InstanceList.get_by_host(
+            ctxt, mgr.host, expected_attrs=['system_metadata']):
         try:
-            end_task(mgr, ctxt, instance, why)
+            end_task(mgr, ctxt, instance, why, redrives=redrives)
         except Exception:
             LOG.exception('Could not recover instance %s', instance.uuid)
+    return redrives
+
+
+def start_redrives(mgr, ctxt, redrives):
+    """Start the builds :func:`recover_instances` re-drives, once the
+    resource tracker knows the host."""
+    for instance, request in redrives:
+        mgr._submit(instance, build.build_and_run_instance,
+                    instance._context, mgr, instance._context, instance,
+                    request)
+
+
+def _in_create_action(ctxt, instance):
+    """A context whose request id is the instance's ``create`` action's,
+    so that the build's events join the action the user sees."""
+    actions = objects.InstanceActionList.get_by_instance_uuid(
+        ctxt, instance.uuid)
+    creates = [a for a in actions if a.action == 'create']
+    redrive_ctxt = ctxt.elevated()
+    if creates:
+        redrive_ctxt.request_id = creates[-1].request_id
+    else:
+        objects.InstanceAction.action_start(redrive_ctxt, instance.uuid,
+                                            'create', want_result=False)
+    instance._context = redrive_ctxt
+    return redrive_ctxt
 
 
 def restarted(host):
     return _('the compute service on host %s restarted') % host
 
 
-def end_task(mgr, ctxt, instance, why):
-    """End the task (or build) of ``instance``, which nothing will finish."""
+def end_task(mgr, ctxt, instance, why, redrives=None):
+    """End the task (or build) of ``instance``, which nothing will finish.
+    A re-driven build is started at once, or appended to ``redrives``
+    as (instance, request) for the caller to start."""
     if instance.task_state == task_states.DELETING:
         LOG.info('Finishing the interrupted delete of %s', instance.uuid)
         delete.terminate_instance(mgr, ctxt, instance)
     elif instance.vm_state == vm_states.BUILDING:
+        _undo_partial_build(mgr, ctxt, instance)
+        if _redrive_build(mgr, ctxt, instance, why, redrives):
+            return
         LOG.warning('Build of instance %s on %s cannot finish (%s); setting '
                     'it to ERROR', instance.uuid, mgr.host, why)
-        try:
-            network_info = mgr.network_api.get_instance_nw_info(
-                ctxt, instance)
-            mgr.driver.destroy(ctxt, instance, network_info)
-            mgr.network_api.deallocate_for_instance(ctxt, instance)
-        except Exception:
-            LOG.exception('Could not clean up the build of %s',
-                          instance.uuid)
         exc = exception.BuildAbortException(
             instance_uuid=instance.uuid,
             reason=_('%s while the instance was building; delete the '
@@ -87,6 +113,54 @@ def end_task(mgr, ctxt, instance, why):
         _interrupted(mgr, ctxt, instance, why, error=True)
     elif instance.task_state is not None:
         _interrupted(mgr, ctxt, instance, why, error=False)
+
+
+# Marks an instance whose build was started again after it was cut off
+# (in its system metadata): a build is re-driven once, not for ever.
+REDRIVEN = 'build_redriven'
+
+
+def _undo_partial_build(mgr, ctxt, instance):
+    try:
+        network_info = mgr.network_api.get_instance_nw_info(ctxt, instance)
+        mgr.driver.destroy(ctxt, instance, network_info)
+        mgr.network_api.deallocate_for_instance(ctxt, instance)
+    except Exception:
+        LOG.exception('Could not clean up the build of %s', instance.uuid)
+
+
+def _redrive_build(mgr, ctxt, instance, why, redrives):
+    """Start the cut-off build of ``instance`` again on this host, from
+    what the DBs hold (its request spec and image; the admin password and
+    injected files of the request are not kept), keeping the allocation it
+    holds here. Once per instance; False when it cannot be."""
+    if instance.system_metadata.get(REDRIVEN):
+        return False
+    try:
+        spec = objects.RequestSpec.get_by_instance_uuid(ctxt, instance.uuid)
+    except exception.RequestSpecNotFound:
+        return False
+    image = spec.image if spec.obj_attr_is_set('image') and spec.image \
+        else {'id': instance.image_ref}
+    LOG.warning('Build of instance %s on %s was cut off (%s); starting it '
+                'again', instance.uuid, mgr.host, why)
+    expected = instance.task_state
+    instance.system_metadata = dict(instance.system_metadata,
+                                    **{REDRIVEN: '1'})
+    instance.task_state = task_states.SCHEDULING
+    try:
+        instance.save(expected_task_state=[expected])
+    except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
+        return True     # something else took it over meanwhile
+    request = build.BuildRequestArgs(
+        image=image, request_spec=spec, filter_properties={},
+        node=instance.node or mgr.host, host_list=None)
+    ctxt = _in_create_action(ctxt, instance)
+    if redrives is not None:
+        redrives.append((instance, request))
+    else:
+        start_redrives(mgr, ctxt, [(instance, request)])
+    return True
 
 
 # A resize or cold migration on its way: its migration is open.

@@ -115,6 +115,10 @@ class BuildTask:
                 LOG.exception('Scheduling instances %s failed',
                               instance_uuids)
             for br in build_requests:
+                if not isinstance(exc, exception.NoValidHost):
+                    # The scheduler may have claimed before it failed or
+                    # stopped answering: nothing will use that claim.
+                    self._release(ctxt, br.instance_uuid)
                 self._bury(ctxt, br, exc, exc_info, tags)
             return
         cells = {}

@@ -243,14 +243,22 @@ def test_placement_down_buries_instance_with_the_reason(
 
 
 def test_a_scheduler_that_does_not_answer_is_named_in_the_fault(
-        cells, conductor, monkeypatch):
+        cells, conductor, placement, monkeypatch):
+    node = cells.add_compute('host1')
+    br, spec = _boot_request(cells.ctxt)
+
     def silent(*args, **kwargs):
+        # It claimed, then its answer was lost.
+        assert report.report_client_singleton().claim_resources(
+            cells.ctxt, br.instance_uuid, {'allocations': {node: {
+                'resources': {'VCPU': 1, 'MEMORY_MB': 1024,
+                              'DISK_GB': 10}}}}, 'p', 'u')
         raise messaging.MessagingTimeout('Timed out waiting for a reply')
     monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
                         silent)
-    br, spec = _boot_request(cells.ctxt)
     _build(conductor, cells.ctxt, br, spec)
     instance = _instance_in(cells, cells.cell0, br.instance_uuid)
     assert instance.vm_state == vm_states.ERROR
     assert instance.fault.message.startswith(
         'nova-scheduler did not answer within')
+    assert _allocations(placement, br.instance_uuid) == {}
