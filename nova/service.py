@@ -7,6 +7,7 @@ serves a set of services until SIGTERM/SIGINT (graceful: in-flight RPC
 finishes) and reloads configuration on SIGHUP.
 """
 
+import logging as logging_std
 import os
 import random
 import signal
@@ -282,6 +283,23 @@ def run(services, on_reload=None):
         watchdog.cancel()
         for signo, handler in old.items():
             signal.signal(signo, handler)
+        _cut_off_leftover_work()
+
+
+def _cut_off_leftover_work():
+    """Every service stopped in time, but work threads that outlived the
+    graceful window (a build waiting on a service that stopped too) would
+    keep the interpreter from exiting: exit now, cleanly. What they were
+    doing is ended or re-driven at the next start."""
+    busy = [t for t in threading.enumerate()
+            if t is not threading.main_thread() and not t.daemon
+            and t.is_alive()]
+    if not busy:
+        return
+    LOG.warning('Exiting with %d work thread(s) cut off: %s', len(busy),
+                ', '.join(sorted(t.name for t in busy))[:500])
+    logging_std.shutdown()
+    os._exit(0)
 
 
 # Seconds the watchdog adds to graceful_shutdown_timeout.

@@ -167,7 +167,12 @@ class ComputeManager(manager.Manager):
         self._image_api = None
 
     def cleanup_host(self):
-        self._build_executor.shutdown(wait=True)
+        # Builds get the graceful shutdown time to finish; one still
+        # running after it (e.g. waiting on a conductor that stopped too)
+        # is cut off with the process and built again at the next start
+        # (nova.compute.recovery).
+        self.wait_for_builds(timeout=CONF.graceful_shutdown_timeout)
+        self._build_executor.shutdown(wait=False)
         self.driver.register_event_listener(None)
         if getattr(self, '_event_executor', None) is not None:
             self._event_executor.shutdown(wait=True)

@@ -74,3 +74,19 @@ def test_the_watchdog_is_cancelled_by_a_stop_in_time(monkeypatch):
     monkeypatch.setattr(service.os, '_exit', lambda code: exited.set())
     service._shutdown_watchdog(0.3).cancel()
     assert not exited.wait(0.6)
+
+
+def test_work_outliving_the_stop_is_cut_off_with_a_clean_exit(monkeypatch):
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait, args=(30,),
+                              name='build-cut-off', daemon=False)
+    worker.start()
+    codes = []
+    monkeypatch.setattr(service.os, '_exit', codes.append)
+    monkeypatch.setattr(service.logging_std, 'shutdown', lambda: None)
+    try:
+        service._cut_off_leftover_work()
+    finally:
+        release.set()
+        worker.join(10)
+    assert codes == [0]
