@@ -6,14 +6,17 @@ nova-compute ends the stalled tasks of the instances on its host
 have passed with no change:
 
 * a build request never scheduled (the request to nova-conductor was
-  lost, or a conductor stopped while scheduling it): the server goes to
-  cell0 in ERROR with a fault, and any allocation the scheduler had
-  already claimed for it is removed;
+  lost, or a conductor stopped while scheduling it): it is sent to the
+  conductors again, once; if it is still not scheduled a timeout later,
+  the server goes to cell0 in ERROR with a fault, and any allocation the
+  scheduler had already claimed for it is removed;
 * an instance mapping with no cell and no build request (a create cut off
   between the two writes): removed;
+* a build that no compute took (no host: the request to the compute was
+  lost) is sent again, once, to the host the scheduler claimed for it;
 * an instance that holds a task or is building and that no compute took
-  (no host: the request to the compute was lost) or whose compute service
-  is down: ERROR with a fault naming the cause; a build's allocation is
+  (again) or whose compute service is down: ERROR with a fault naming
+  the cause; a build's allocation is
   removed, an instance on a host keeps it (the host still holds its disks)
   and its open migrations end in 'error' with one allocation left;
 * a migration still on its way whose instance holds no task: 'error',
@@ -97,15 +100,67 @@ def _created(obj):
         else None
 
 
+# Marks a build request (in its instance's system metadata) that was sent
+# to the conductors again: once, not for ever.
+REDRIVEN = 'build_redriven'
+
+
+def _last_change(obj):
+    value = obj.updated_at if obj.obj_attr_is_set('updated_at') else None
+    return _naive(value) or _created(obj)
+
+
+def _redrive(ctxt, build_request):
+    """Send a stale build request to the conductors again (its first
+    conductor stopped with it, or the message was lost); False when it
+    was re-driven before."""
+    instance = build_request.instance
+    sysmeta = dict(instance.system_metadata or {}) \
+        if instance.obj_attr_is_set('system_metadata') else {}
+    if sysmeta.get(REDRIVEN):
+        return False
+    try:
+        spec = objects.RequestSpec.get_by_instance_uuid(
+            ctxt, build_request.instance_uuid)
+    except exception.RequestSpecNotFound:
+        return False
+    sysmeta[REDRIVEN] = '1'
+    instance.system_metadata = sysmeta
+    build_request.save()
+    image = spec.image if spec.obj_attr_is_set('image') and spec.image \
+        else {'id': instance.image_ref}
+    from nova.conductor import rpcapi as conductor_rpcapi
+    LOG.warning('Build request of %s was not scheduled in time; sending it '
+                'to the conductors again', build_request.instance_uuid)
+    # The request's admin password and injected files were not kept.
+    conductor_rpcapi.ComputeTaskAPI().schedule_and_build_instances(
+        ctxt, build_requests=[build_request], request_specs=[spec],
+        image=image, admin_password=None, injected_files=[],
+        requested_networks=None, block_device_mapping=[],
+        tags=build_request.tags)
+    return True
+
+
 def _end_unscheduled_builds(ctxt, reportclient, cutoff, timeout):
     ended = 0
     for build_request in objects.BuildRequestList.get_all(ctxt):
-        created = _created(build_request)
-        if created is None or created > cutoff:
+        last = _last_change(build_request)
+        if last is None or last > cutoff:
             continue
+        # Whatever the scheduler claimed for it is of no use now (and a
+        # new claim for the same consumer would conflict with it).
+        _release(ctxt, reportclient, build_request.instance_uuid)
+        try:
+            if _redrive(ctxt, build_request):
+                ended += 1
+                continue
+        except exception.BuildRequestNotFound:
+            continue    # scheduled or deleted meanwhile
+        except Exception:  # bury it rather than try for ever
+            LOG.exception('Could not send the build request of %s again',
+                          build_request.instance_uuid)
         LOG.warning('Build request of %s was not scheduled within %d s',
                     build_request.instance_uuid, timeout)
-        _release(ctxt, reportclient, build_request.instance_uuid)
         try:
             build.bury_in_cell0(ctxt, build_request,
                                 BuildNeverScheduled(timeout=timeout),
@@ -161,6 +216,13 @@ def _end_orphaned_tasks(cctxt, reportclient, cutoff, timeout):
     for instance in _stalled_instances(cctxt, cutoff):
         task = instance.task_state or _('build')
         if instance.host is None:
+            try:
+                if _redrive_to_claimed_host(cctxt, reportclient, instance):
+                    ended += 1
+                    continue
+            except Exception:  # end it rather than try for ever
+                LOG.exception('Could not send the build of %s again',
+                              instance.uuid)
             exc = NeverTakenByCompute(task=task, timeout=timeout)
         else:
             if instance.host not in up:
@@ -213,6 +275,44 @@ def _end_orphan_migrations(cctxt, reportclient, cutoff):
                     'progress; ending them', instance_uuid)
         ended += resize.end_cut_off_moves(reportclient, cctxt, instance)
     return ended
+
+
+def _redrive_to_claimed_host(cctxt, reportclient, instance):
+    """Send a build no compute took to the host the scheduler claimed for
+    it (its allocation in Placement says which), once; False when it
+    cannot be (no claim, no request spec, sent again before)."""
+    if instance.vm_state != vm_states.BUILDING or \
+            instance.system_metadata.get(REDRIVEN):
+        return False
+    allocations = reportclient.get_allocations_for_consumer(cctxt,
+                                                            instance.uuid)
+    if not allocations:
+        return False
+    try:
+        node = objects.ComputeNode.get_by_uuid(cctxt, next(iter(allocations)))
+        spec = objects.RequestSpec.get_by_instance_uuid(cctxt, instance.uuid)
+    except (exception.NotFound, exception.RequestSpecNotFound):
+        return False
+    expected = instance.task_state
+    instance.system_metadata = dict(instance.system_metadata,
+                                    **{REDRIVEN: '1'})
+    instance.task_state = task_states.SCHEDULING
+    try:
+        instance.save(expected_task_state=[expected])
+    except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
+        return True     # it moved on meanwhile
+    image = spec.image if spec.obj_attr_is_set('image') and spec.image \
+        else {'id': instance.image_ref}
+    LOG.warning('No compute took the build of %s; sending it to %s again',
+                instance.uuid, node.host)
+    from nova.compute import rpcapi as compute_rpcapi
+    compute_rpcapi.ComputeAPI().build_and_run_instance(
+        cctxt, instance=instance, host=node.host, image=image,
+        request_spec=spec, filter_properties={}, admin_password=None,
+        injected_files=[], requested_networks=None, security_groups=None,
+        block_device_mapping=[], node=node.hypervisor_hostname,
+        limits=None, host_list=None)
+    return True
 
 
 def _set_error(cctxt, instance, exc):

@@ -55,14 +55,46 @@ def _end(cells):
     return stalled.end_stalled(cells.ctxt, report.report_client_singleton())
 
 
-def test_a_build_request_never_scheduled_goes_to_cell0_with_the_cause(
-        cells, placement):
+def _age_build_request(ctxt, uuid):
+    with api_db.context_manager.writer.using(ctxt) as session:
+        session.execute(sa.update(api_models.BuildRequest).where(
+            api_models.BuildRequest.instance_uuid == uuid).values(
+            created_at=LONG_AGO, updated_at=LONG_AGO))
+
+
+def test_a_build_request_never_scheduled_is_sent_again_once(
+        cells, placement, rpc_bus, monkeypatch):
     node = cells.add_compute('host1')
     br, _spec = test_build._boot_request(cells.ctxt)
     # The scheduler had claimed before the conductor stopped.
     _claim(cells.ctxt, node, br.instance_uuid)
     _age_api_rows(cells.ctxt, api_models.BuildRequest, br.instance_uuid)
+    sent = []
+    monkeypatch.setattr(
+        'nova.conductor.rpcapi.ComputeTaskAPI.schedule_and_build_instances',
+        lambda self, ctxt, **kw: sent.append(kw))
     assert _end(cells)['build_requests'] == 1
+    assert [b.instance_uuid for b in sent[0]['build_requests']] == [
+        br.instance_uuid]
+    assert test_build._allocations(placement, br.instance_uuid) == {}
+    # Still there, marked: the next time it is stale it is buried.
+    again = objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
+                                                      br.instance_uuid)
+    assert again.instance.system_metadata[stalled.REDRIVEN] == '1'
+
+
+def test_a_build_request_never_scheduled_twice_goes_to_cell0(
+        cells, placement, rpc_bus, monkeypatch):
+    node = cells.add_compute('host1')
+    br, _spec = test_build._boot_request(cells.ctxt)
+    monkeypatch.setattr(
+        'nova.conductor.rpcapi.ComputeTaskAPI.schedule_and_build_instances',
+        lambda self, ctxt, **kw: None)
+    _age_api_rows(cells.ctxt, api_models.BuildRequest, br.instance_uuid)
+    assert _end(cells)['build_requests'] == 1      # sent again
+    _claim(cells.ctxt, node, br.instance_uuid)
+    _age_build_request(cells.ctxt, br.instance_uuid)
+    assert _end(cells)['build_requests'] == 1      # buried
     instance = test_build._instance_in(cells, cells.cell0, br.instance_uuid)
     assert instance.vm_state == vm_states.ERROR
     assert 'was not scheduled within 600 s' in instance.fault.message
@@ -250,3 +282,32 @@ def test_a_migration_whose_instance_still_works_is_left_alone(
     migration = _open_resize(cells, instance, 'host1', 'host2')
     assert _end(cells)['migrations'] == 0
     assert _migration(cells, migration).status == 'migrating'
+
+
+def test_a_build_no_compute_took_is_sent_again_to_its_claimed_host(
+        cells, placement, rpc_bus, monkeypatch):
+    node = cells.add_compute('host1')
+    instance = _cell1_instance(cells, vm_state=vm_states.BUILDING,
+                               task_state=task_states.SCHEDULING)
+    objects.RequestSpec.from_components(
+        cells.ctxt, instance.uuid, None, instance.flavor, 1, None, {}, 'p',
+        'u').create()
+    _claim(cells.ctxt, node, instance.uuid)
+    sent = []
+    monkeypatch.setattr(
+        'nova.compute.rpcapi.ComputeAPI.build_and_run_instance',
+        lambda self, ctxt, **kw: sent.append(kw))
+    assert _end(cells)['instances'] == 1
+    assert [(kw['host'], kw['instance'].uuid) for kw in sent] == [
+        ('host1', instance.uuid)]
+    with nova_context.target_cell(cells.ctxt, cells.cell1) as cctxt:
+        got = objects.Instance.get_by_uuid(
+            cctxt, instance.uuid, expected_attrs=['system_metadata'])
+        assert got.vm_state == vm_states.BUILDING
+        assert got.system_metadata[stalled.REDRIVEN] == '1'
+        _age_instance(cctxt, instance.uuid)
+    # Sent once: the next time it goes to ERROR.
+    assert _end(cells)['instances'] == 1
+    assert len(sent) == 1
+    got = test_build._instance_in(cells, cells.cell1, instance.uuid)
+    assert got.vm_state == vm_states.ERROR
