@@ -12,8 +12,10 @@ import os
 import random
 import signal
 import socketserver
+import sys
 import threading
 import time
+from concurrent.futures import thread as concurrent_thread
 from wsgiref import simple_server
 
 import oslo_messaging as messaging
@@ -104,8 +106,12 @@ class Service:
                                           topic=self.topic, report_count=0,
                                           version=version.SERVICE_VERSION)
             service_ref.create()
-        elif service_ref.version != version.SERVICE_VERSION:
+        else:
+            # A first heartbeat before the manager's start-up work (a
+            # compute's recovery may take a while): the service is alive,
+            # and what it will end itself nobody else should.
             service_ref.version = version.SERVICE_VERSION
+            service_ref.last_seen_up = timeutils.utcnow()
             service_ref.save()
         return service_ref
 
@@ -147,14 +153,21 @@ class Service:
             # idle: seconds until the next task is due (0: due now).
             self._stop.wait(max(1, min(60 if idle is None else idle, 60)))
 
-    def stop(self, graceful=True):
-        """Stop taking messages; with ``graceful`` let in-flight ones finish."""
+    def stop(self, graceful=True, deadline=None):
+        """Stop taking messages; with ``graceful`` let in-flight ones
+        finish, until ``deadline`` (time.monotonic(); by default
+        ``graceful_shutdown_timeout`` from now). The manager's
+        ``stop_deadline`` tells its own clean-up the same deadline."""
+        if deadline is None:
+            deadline = time.monotonic() + CONF.graceful_shutdown_timeout
         self._stop.set()
+        self.manager.stop_deadline = deadline
         if self.rpcserver is not None:
             try:
                 self.rpcserver.stop()
                 if graceful:
-                    self.rpcserver.wait()
+                    _wait_until(self.rpcserver.wait, deadline,
+                                f'{self.binary} in-flight messages')
             except Exception:
                 LOG.exception('Failed to stop the RPC server of %s', self.binary)
         try:
@@ -165,6 +178,16 @@ class Service:
 
     def reset(self):
         self.manager.reset()
+
+
+def _wait_until(wait, deadline, what):
+    """Run ``wait()`` (which has no timeout) for at most until
+    ``deadline``; what it waits for is cut off after that."""
+    waiter = threading.Thread(target=wait, name=f'wait-{what}', daemon=True)
+    waiter.start()
+    waiter.join(max(0.0, deadline - time.monotonic()))
+    if waiter.is_alive():
+        LOG.warning('Stopping without waiting longer for %s', what)
 
 
 class _ThreadedWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer):
@@ -279,7 +302,11 @@ def run(services, on_reload=None):
         deadline = time.monotonic() + CONF.graceful_shutdown_timeout
         watchdog = _shutdown_watchdog(CONF.graceful_shutdown_timeout)
         for service in reversed(started):
-            service.stop(graceful=time.monotonic() < deadline)
+            if isinstance(service, Service):
+                service.stop(graceful=time.monotonic() < deadline,
+                             deadline=deadline)
+            else:
+                service.stop(graceful=time.monotonic() < deadline)
         watchdog.cancel()
         for signo, handler in old.items():
             signal.signal(signo, handler)
@@ -291,14 +318,20 @@ def _cut_off_leftover_work():
     graceful window (a build waiting on a service that stopped too) would
     keep the interpreter from exiting: exit now, cleanly. What they were
     doing is ended or re-driven at the next start."""
+    # Pool workers count even when they are daemon threads (they inherit
+    # the flag of the thread that submitted first): the interpreter joins
+    # them at exit all the same.
+    pool_workers = set(concurrent_thread._threads_queues)
     busy = [t for t in threading.enumerate()
-            if t is not threading.main_thread() and not t.daemon
-            and t.is_alive()]
+            if t is not threading.main_thread() and t.is_alive()
+            and (not t.daemon or t in pool_workers)]
     if not busy:
         return
     LOG.warning('Exiting with %d work thread(s) cut off: %s', len(busy),
                 ', '.join(sorted(t.name for t in busy))[:500])
     logging_std.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
     os._exit(0)
 
 

@@ -229,13 +229,17 @@ def _end_orphaned_tasks(cctxt, reportclient, cutoff, timeout):
                 try:
                     service = objects.Service.get_by_compute_host(
                         cctxt, instance.host)
-                    up[instance.host] = liveness.service_is_up(service)
+                    # Down only once it has been silent past the deadline
+                    # too: a compute restarting ends (or re-drives) its
+                    # instances' tasks itself.
+                    up[instance.host] = (
+                        liveness.service_is_up(service) or
+                        not _silent_since(service, cutoff))
                 except exception.NotFound:
                     up[instance.host] = False
             if up[instance.host]:
                 continue    # nova-compute there owns it
-            exc = ComputeDown(task=task, host=instance.host,
-                              down=CONF.service_down_time)
+            exc = ComputeDown(task=task, host=instance.host, down=timeout)
         if _set_error(cctxt, instance, exc):
             ended += 1
             if instance.host is None:
@@ -275,6 +279,13 @@ def _end_orphan_migrations(cctxt, reportclient, cutoff):
                     'progress; ending them', instance_uuid)
         ended += resize.end_cut_off_moves(reportclient, cctxt, instance)
     return ended
+
+
+def _silent_since(service, cutoff):
+    """The service's last report is older than ``cutoff``."""
+    last = service.last_seen_up if service.obj_attr_is_set(
+        'last_seen_up') and service.last_seen_up else service.updated_at
+    return last is None or _naive(last) <= _naive(cutoff)
 
 
 def _redrive_to_claimed_host(cctxt, reportclient, instance):

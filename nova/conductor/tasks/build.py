@@ -7,14 +7,17 @@ its mapping pointed at the cell, its build request deleted and
 host fits, the instances go to cell0 in ERROR with a fault that says why.
 """
 
+import datetime
 import sys
+import time
 
 import oslo_messaging as messaging
 from oslo_log import log as logging
+from oslo_utils import timeutils
 
 import nova.conf
 from nova import context as nova_context
-from nova import exception, objects
+from nova import exception, objects, servicegroup
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
 from nova.compute import vm_states
@@ -79,6 +82,41 @@ def _map_to_cell(ctxt, instance_uuid, cell):
     mapping.save()
 
 
+def _passing(ctxt, exc):
+    """Whether scheduling failed for a reason that may pass soon."""
+    if isinstance(exc, (exception.ServiceNotAnswering,
+                        exception.PlacementAPIConnectFailure)):
+        return True
+    return (isinstance(exc, exception.NoValidHost) and
+            _computes_coming_back(ctxt))
+
+
+def _computes_coming_back(ctxt):
+    """Enabled compute services that are down but reported recently
+    (within three times service_down_time, and at least two minutes):
+    restarting, probably."""
+    liveness = servicegroup.API()
+    recent = datetime.timedelta(
+        seconds=max(3 * CONF.service_down_time, 120))
+    now = timeutils.utcnow(with_timezone=True)
+    for cell in objects.CellMappingList.get_all(ctxt):
+        if cell.is_cell0():
+            continue
+        with nova_context.target_cell(ctxt, cell) as cctxt:
+            for svc in objects.ServiceList.get_by_binary(
+                    cctxt, 'nova-compute', include_disabled=False):
+                last = svc.last_seen_up if svc.obj_attr_is_set(
+                    'last_seen_up') and svc.last_seen_up else svc.updated_at
+                if last is None or svc.forced_down or \
+                        liveness.service_is_up(svc):
+                    continue
+                if last.tzinfo is None:
+                    last = last.replace(tzinfo=datetime.UTC)
+                if now - last <= recent:
+                    return True
+    return False
+
+
 class BuildTask:
     """The conductor side of a boot request."""
 
@@ -99,14 +137,8 @@ class BuildTask:
                                      block_device_mapping, tags=None):
         instance_uuids = [br.instance_uuid for br in build_requests]
         try:
-            try:
-                host_lists = self.scheduler.select_destinations(
-                    ctxt, request_specs[0], instance_uuids,
-                    return_objects=True, return_alternates=True)
-            except messaging.MessagingTimeout as exc:
-                raise exception.ServiceNotAnswering(
-                    service='nova-scheduler',
-                    timeout=CONF.rpc_response_timeout) from exc
+            host_lists = self._select_with_retries(ctxt, request_specs[0],
+                                                   instance_uuids)
         except Exception as exc:
             # NoValidHost (or a scheduler that failed): every instance of
             # the request goes to cell0 with the reason as its fault.
@@ -134,6 +166,36 @@ class BuildTask:
                               br.instance_uuid, host_list[0].service_host)
                 self._release(ctxt, br.instance_uuid)
                 self._bury(ctxt, br, exc, sys.exc_info(), tags)
+
+    def _select(self, ctxt, spec, instance_uuids):
+        try:
+            return self.scheduler.select_destinations(
+                ctxt, spec, instance_uuids, return_objects=True,
+                return_alternates=True)
+        except messaging.MessagingTimeout as exc:
+            raise exception.ServiceNotAnswering(
+                service='nova-scheduler',
+                timeout=CONF.rpc_response_timeout) from exc
+
+    def _select_with_retries(self, ctxt, spec, instance_uuids):
+        """select_destinations, tried again while it fails for a passing
+        reason, for up to ``[conductor] schedule_retry_timeout``."""
+        deadline = time.monotonic() + CONF.conductor.schedule_retry_timeout
+        delay = 1
+        while True:
+            try:
+                return self._select(ctxt, spec, instance_uuids)
+            except Exception as exc:
+                if (time.monotonic() + delay > deadline or
+                        not _passing(ctxt, exc)):
+                    raise
+                LOG.warning('Scheduling instances %s failed (%s); trying '
+                            'again in %d s', instance_uuids, exc, delay)
+                # A claim made before the failure would be in the way.
+                for uuid in instance_uuids:
+                    self._release(ctxt, uuid)
+                time.sleep(delay)
+                delay = min(delay * 2, 10)
 
     def _bury(self, ctxt, build_request, exc, exc_info, tags):
         try:

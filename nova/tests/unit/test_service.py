@@ -90,3 +90,57 @@ def test_work_outliving_the_stop_is_cut_off_with_a_clean_exit(monkeypatch):
         release.set()
         worker.join(10)
     assert codes == [0]
+
+
+def test_an_rpc_service_stops_by_its_deadline_when_a_message_hangs():
+    import time
+
+    class Manager:
+        def cleanup_host(self):
+            self.cleaned = True
+
+    class HangingServer:
+        def __init__(self):
+            self.release = threading.Event()
+
+        def stop(self):
+            pass
+
+        def wait(self):
+            self.release.wait(30)
+
+    svc = service.Service('h', 'nova-conductor', 'conductor', Manager())
+    svc.rpcserver = HangingServer()
+    began = time.monotonic()
+    try:
+        svc.stop(graceful=True, deadline=time.monotonic() + 0.5)
+        took = time.monotonic() - began
+    finally:
+        svc.rpcserver.release.set()
+    assert took < 10, 'stop waited for the hanging message'
+    assert svc.manager.cleaned
+    assert svc.manager.stop_deadline <= began + 0.6
+
+
+def test_busy_pool_workers_are_cut_off_even_as_daemon_threads(monkeypatch):
+    import concurrent.futures
+    release = threading.Event()
+    pools = []
+
+    def submit_from_a_daemon_thread():
+        pool = concurrent.futures.ThreadPoolExecutor(1)
+        pool.submit(release.wait, 30)
+        pools.append(pool)
+    submitter = threading.Thread(target=submit_from_a_daemon_thread,
+                                 daemon=True)
+    submitter.start()
+    submitter.join(10)
+    codes = []
+    monkeypatch.setattr(service.os, '_exit', codes.append)
+    monkeypatch.setattr(service.logging_std, 'shutdown', lambda: None)
+    try:
+        service._cut_off_leftover_work()
+    finally:
+        release.set()
+        pools[0].shutdown(wait=True)
+    assert codes == [0]

@@ -1,13 +1,14 @@
 """schedule_and_build_instances and build_instances, end to end in the
 conductor: real Placement, SQLite cells, the scheduler over fake://."""
 
+import datetime
 import threading
 
 import oslo_messaging as messaging
 import pytest
 import requests
 from oslo_serialization import jsonutils
-from oslo_utils import uuidutils
+from oslo_utils import timeutils, uuidutils
 
 import nova.conf
 from nova import context as nova_context
@@ -55,6 +56,13 @@ def compute_bus(cells, _computes):
         compute.builds.clear()
         compute.event.clear()
     return _computes.__getitem__
+
+
+@pytest.fixture
+def no_retries():
+    CONF.set_override('schedule_retry_timeout', 0, group='conductor')
+    yield
+    CONF.clear_override('schedule_retry_timeout', group='conductor')
 
 
 @pytest.fixture
@@ -226,6 +234,7 @@ def test_reschedule_without_alternates_errors_naming_hosts(
 
 def test_placement_down_buries_instance_with_the_reason(
         cells, conductor, scheduler_service, monkeypatch):
+    CONF.set_override('schedule_retry_timeout', 0, group='conductor')
     cells.add_compute('host1')
     monkeypatch.setattr(scheduler_service, '_reportclient',
                         report.SchedulerReportClient())
@@ -236,6 +245,7 @@ def test_placement_down_buries_instance_with_the_reason(
         _build(conductor, cells.ctxt, br, spec)
     finally:
         CONF.clear_override('endpoint_override', group='placement')
+        CONF.clear_override('schedule_retry_timeout', group='conductor')
     instance = _instance_in(cells, cells.cell0, br.instance_uuid)
     assert instance.vm_state == vm_states.ERROR
     assert instance.fault.message.startswith('Placement is unreachable')
@@ -243,7 +253,7 @@ def test_placement_down_buries_instance_with_the_reason(
 
 
 def test_a_scheduler_that_does_not_answer_is_named_in_the_fault(
-        cells, conductor, placement, monkeypatch):
+        cells, conductor, placement, no_retries, monkeypatch):
     node = cells.add_compute('host1')
     br, spec = _boot_request(cells.ctxt)
 
@@ -262,3 +272,67 @@ def test_a_scheduler_that_does_not_answer_is_named_in_the_fault(
     assert instance.fault.message.startswith(
         'nova-scheduler did not answer within')
     assert _allocations(placement, br.instance_uuid) == {}
+
+
+
+@pytest.fixture
+def short_retries():
+    CONF.set_override('schedule_retry_timeout', 5, group='conductor')
+    yield
+    CONF.clear_override('schedule_retry_timeout', group='conductor')
+
+
+def test_a_passing_scheduling_failure_is_tried_again(
+        cells, conductor, compute_bus, placement, short_retries,
+        monkeypatch):
+    cells.add_compute('host1')
+    compute = compute_bus('host1')
+    real = conductor.builder.scheduler.select_destinations
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise exception.PlacementAPIConnectFailure(reason='restarting')
+        return real(*args, **kwargs)
+    monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
+                        flaky)
+    monkeypatch.setattr('nova.conductor.tasks.build.time.sleep',
+                        lambda s: None)
+    br, spec = _boot_request(cells.ctxt)
+    _build(conductor, cells.ctxt, br, spec)
+    assert compute.event.wait(10)
+    assert len(calls) == 2
+    assert _instance_in(cells, cells.cell1, br.instance_uuid)
+
+
+def test_no_valid_host_with_every_compute_up_is_not_retried(
+        cells, conductor, short_retries, monkeypatch):
+    cells.add_compute('small', memory_mb=512)
+    calls = []
+    real = conductor.builder.scheduler.select_destinations
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
+                        counting)
+    br, spec = _boot_request(cells.ctxt, memory_mb=4096)
+    _build(conductor, cells.ctxt, br, spec)
+    assert len(calls) == 1
+    assert _instance_in(cells, cells.cell0, br.instance_uuid).vm_state == \
+        vm_states.ERROR
+
+
+def test_a_compute_down_since_moments_is_coming_back(cells):
+    from nova.conductor.tasks import build as build_task
+    cells.add_compute('host1')
+    cells.add_compute('restarting', up=False)     # down for an hour
+    assert not build_task._computes_coming_back(cells.ctxt)
+    # Down, but it reported a moment ago.
+    with nova_context.target_cell(cells.ctxt, cells.cell1) as cctxt:
+        svc = objects.Service.get_by_compute_host(cctxt, 'restarting')
+        svc.last_seen_up = timeutils.utcnow() - datetime.timedelta(
+            seconds=CONF.service_down_time + 5)
+        svc.save()
+    assert build_task._computes_coming_back(cells.ctxt)
