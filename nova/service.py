@@ -19,6 +19,7 @@ from concurrent.futures import thread as concurrent_thread
 from wsgiref import simple_server
 
 import oslo_messaging as messaging
+from futurist import _thread as futurist_thread
 from oslo_log import log as logging
 from oslo_service import systemd
 from oslo_utils import importutils, timeutils
@@ -263,6 +264,11 @@ class WSGIService:
         pass
 
 
+# Set when this process starts stopping: work that waits (retries,
+# back-offs) gives up rather than hold the stop.
+STOPPING = threading.Event()
+
+
 def run(services, on_reload=None):
     """Start ``services``, serve until SIGTERM/SIGINT, then stop them.
 
@@ -276,6 +282,7 @@ def run(services, on_reload=None):
     def _stop(signo, frame):
         LOG.info('Caught %s, stopping', signal.Signals(signo).name)
         stop_event.set()
+        STOPPING.set()
 
     def _reload(signo, frame):
         reload_event.set()
@@ -322,6 +329,7 @@ def _cut_off_leftover_work():
     # the flag of the thread that submitted first): the interpreter joins
     # them at exit all the same.
     pool_workers = set(concurrent_thread._threads_queues)
+    pool_workers.update(getattr(futurist_thread, '_to_be_cleaned', {}))
     busy = [t for t in threading.enumerate()
             if t is not threading.main_thread() and t.is_alive()
             and (not t.daemon or t in pool_workers)]

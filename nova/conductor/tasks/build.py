@@ -17,7 +17,7 @@ from oslo_utils import timeutils
 
 import nova.conf
 from nova import context as nova_context
-from nova import exception, objects, servicegroup
+from nova import exception, objects, service, servicegroup
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
 from nova.compute import vm_states
@@ -82,6 +82,10 @@ def _map_to_cell(ctxt, instance_uuid, cell):
     mapping.save()
 
 
+class _Stopping(Exception):
+    """This conductor is stopping while it waits to schedule again."""
+
+
 def _passing(ctxt, exc):
     """Whether scheduling failed for a reason that may pass soon."""
     if isinstance(exc, (exception.ServiceNotAnswering,
@@ -139,6 +143,12 @@ class BuildTask:
         try:
             host_lists = self._select_with_retries(ctxt, request_specs[0],
                                                    instance_uuids)
+        except _Stopping:
+            # The build requests stay: after the restart the conductor's
+            # deadline sends them again (nova.conductor.stalled).
+            LOG.warning('Stopping: the build of %s is left for the next '
+                        'start', instance_uuids)
+            return
         except Exception as exc:
             # NoValidHost (or a scheduler that failed): every instance of
             # the request goes to cell0 with the reason as its fault.
@@ -194,7 +204,8 @@ class BuildTask:
                 # A claim made before the failure would be in the way.
                 for uuid in instance_uuids:
                     self._release(ctxt, uuid)
-                time.sleep(delay)
+                if service.STOPPING.wait(delay):
+                    raise _Stopping() from exc
                 delay = min(delay * 2, 10)
 
     def _bury(self, ctxt, build_request, exc, exc_info, tags):

@@ -336,3 +336,23 @@ def test_a_compute_down_since_moments_is_coming_back(cells):
             seconds=CONF.service_down_time + 5)
         svc.save()
     assert build_task._computes_coming_back(cells.ctxt)
+
+
+def test_a_stopping_conductor_leaves_the_build_request_for_later(
+        cells, conductor, short_retries, monkeypatch):
+    from nova import service
+
+    def unreachable(*args, **kwargs):
+        service.STOPPING.set()      # SIGTERM arrives while it waits
+        raise exception.PlacementAPIConnectFailure(reason='stopping')
+    monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
+                        unreachable)
+    br, spec = _boot_request(cells.ctxt)
+    try:
+        _build(conductor, cells.ctxt, br, spec)
+    finally:
+        service.STOPPING.clear()
+    assert objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
+                                                     br.instance_uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        _instance_in(cells, cells.cell0, br.instance_uuid)
