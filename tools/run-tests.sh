@@ -49,7 +49,7 @@ run_pytest() {
 }
 run_pytest unit -n "$WORKERS" nova/tests/unit || status=1
 run_pytest functional -n "$WORKERS" --dist loadfile nova/tests/functional || status=1
-run_pytest integration nova/tests/integration || status=1
+run_pytest integration -n "$WORKERS" --dist loadfile nova/tests/integration || status=1
 # A small bench of each layout so that tools/bench cannot rot; times are
 # not judged, only that it runs to its report.
 for layout in all-in-one daemons; do
