@@ -171,7 +171,10 @@ class ComputeManager(manager.Manager):
         # running after it (e.g. waiting on a conductor that stopped too)
         # is cut off with the process and built again at the next start
         # (nova.compute.recovery).
-        self.wait_for_builds(timeout=CONF.graceful_shutdown_timeout)
+        deadline = getattr(self, 'stop_deadline', None)
+        timeout = (CONF.graceful_shutdown_timeout if deadline is None
+                   else max(0.0, deadline - time.monotonic()))
+        self.wait_for_builds(timeout=timeout)
         self._build_executor.shutdown(wait=False)
         self.driver.register_event_listener(None)
         if getattr(self, '_event_executor', None) is not None:
