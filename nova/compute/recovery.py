@@ -115,11 +115,6 @@ def end_task(mgr, ctxt, instance, why, redrives=None):
         _interrupted(mgr, ctxt, instance, why, error=False)
 
 
-# Marks an instance whose build was started again after it was cut off
-# (in its system metadata): a build is re-driven once, not for ever.
-REDRIVEN = 'build_redriven'
-
-
 def _undo_partial_build(mgr, ctxt, instance):
     try:
         network_info = mgr.network_api.get_instance_nw_info(ctxt, instance)
@@ -134,19 +129,17 @@ def _redrive_build(mgr, ctxt, instance, why, redrives):
     what the DBs hold (its request spec and image; the admin password and
     injected files of the request are not kept), keeping the allocation it
     holds here. Once per instance; False when it cannot be."""
-    if instance.system_metadata.get(REDRIVEN):
+    if compute_utils.was_redriven(instance):
         return False
     try:
         spec = objects.RequestSpec.get_by_instance_uuid(ctxt, instance.uuid)
     except exception.RequestSpecNotFound:
         return False
-    image = spec.image if spec.obj_attr_is_set('image') and spec.image \
-        else {'id': instance.image_ref}
+    image = compute_utils.build_image(spec, instance)
     LOG.warning('Build of instance %s on %s was cut off (%s); starting it '
                 'again', instance.uuid, mgr.host, why)
     expected = instance.task_state
-    instance.system_metadata = dict(instance.system_metadata,
-                                    **{REDRIVEN: '1'})
+    compute_utils.mark_redriven(instance)
     instance.task_state = task_states.SCHEDULING
     try:
         instance.save(expected_task_state=[expected])

@@ -103,3 +103,30 @@ class EventReporter:
                 LOG.warning('Could not finish event %s of instance %s',
                             self.event_name, uuid, exc_info=True)
         return False
+
+
+# A build sent again after it was cut off or lost is marked in its
+# instance's system metadata: each build is re-driven once, not for ever.
+BUILD_REDRIVEN = 'build_redriven'
+
+
+def was_redriven(instance):
+    try:
+        sysmeta = instance.system_metadata     # loaded on first use
+    except exception.NovaException:
+        sysmeta = None      # a build request's instance: not in a cell
+    return bool((sysmeta or {}).get(BUILD_REDRIVEN))
+
+
+def mark_redriven(instance):
+    instance.system_metadata = dict(instance.system_metadata or {},
+                                    **{BUILD_REDRIVEN: '1'})
+
+
+def build_image(spec, instance):
+    """What a re-driven build gets as its image: the request spec's image
+    metadata, else the instance's image id."""
+    if spec.obj_attr_is_set('image') and spec.image:
+        return spec.image
+    return {'id': instance.image_ref}
+

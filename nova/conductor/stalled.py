@@ -100,11 +100,6 @@ def _created(obj):
         else None
 
 
-# Marks a build request (in its instance's system metadata) that was sent
-# to the conductors again: once, not for ever.
-REDRIVEN = 'build_redriven'
-
-
 def _last_change(obj):
     value = obj.updated_at if obj.obj_attr_is_set('updated_at') else None
     return _naive(value) or _created(obj)
@@ -115,20 +110,18 @@ def _redrive(ctxt, build_request):
     conductor stopped with it, or the message was lost); False when it
     was re-driven before."""
     instance = build_request.instance
-    sysmeta = dict(instance.system_metadata or {}) \
-        if instance.obj_attr_is_set('system_metadata') else {}
-    if sysmeta.get(REDRIVEN):
+    if compute_utils.was_redriven(instance):
         return False
     try:
         spec = objects.RequestSpec.get_by_instance_uuid(
             ctxt, build_request.instance_uuid)
     except exception.RequestSpecNotFound:
         return False
-    sysmeta[REDRIVEN] = '1'
-    instance.system_metadata = sysmeta
+    if not instance.obj_attr_is_set('system_metadata'):
+        instance.system_metadata = {}
+    compute_utils.mark_redriven(instance)
     build_request.save()
-    image = spec.image if spec.obj_attr_is_set('image') and spec.image \
-        else {'id': instance.image_ref}
+    image = compute_utils.build_image(spec, instance)
     from nova.conductor import rpcapi as conductor_rpcapi
     LOG.warning('Build request of %s was not scheduled in time; sending it '
                 'to the conductors again', build_request.instance_uuid)
@@ -293,7 +286,7 @@ def _redrive_to_claimed_host(cctxt, reportclient, instance):
     it (its allocation in Placement says which), once; False when it
     cannot be (no claim, no request spec, sent again before)."""
     if instance.vm_state != vm_states.BUILDING or \
-            instance.system_metadata.get(REDRIVEN):
+            compute_utils.was_redriven(instance):
         return False
     allocations = reportclient.get_allocations_for_consumer(cctxt,
                                                             instance.uuid)
@@ -305,15 +298,13 @@ def _redrive_to_claimed_host(cctxt, reportclient, instance):
     except (exception.NotFound, exception.RequestSpecNotFound):
         return False
     expected = instance.task_state
-    instance.system_metadata = dict(instance.system_metadata,
-                                    **{REDRIVEN: '1'})
+    compute_utils.mark_redriven(instance)
     instance.task_state = task_states.SCHEDULING
     try:
         instance.save(expected_task_state=[expected])
     except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
         return True     # it moved on meanwhile
-    image = spec.image if spec.obj_attr_is_set('image') and spec.image \
-        else {'id': instance.image_ref}
+    image = compute_utils.build_image(spec, instance)
     LOG.warning('No compute took the build of %s; sending it to %s again',
                 instance.uuid, node.host)
     from nova.compute import rpcapi as compute_rpcapi

@@ -5,6 +5,7 @@ import pytest
 
 from nova import objects
 from nova.compute import power_state, recovery, task_states, vm_states
+from nova.compute import utils as compute_utils
 from nova.tests.unit.compute import test_stalled
 
 
@@ -38,13 +39,13 @@ def test_a_cut_off_build_is_built_again(ctxt, host1, building):
     _restart(ctxt, host1)
     got = _reload(ctxt, building)
     assert (got.vm_state, got.task_state) == (vm_states.ACTIVE, None)
-    assert got.system_metadata[recovery.REDRIVEN] == '1'
+    assert got.system_metadata[compute_utils.BUILD_REDRIVEN] == '1'
     assert building.uuid in host1.driver.list_instance_uuids()
 
 
 def test_a_build_cut_off_twice_goes_to_error(ctxt, host1, building):
     _spec(ctxt, building)
-    building.system_metadata = {recovery.REDRIVEN: '1'}
+    building.system_metadata = {compute_utils.BUILD_REDRIVEN: '1'}
     building.save()
     _restart(ctxt, host1)
     got = _reload(ctxt, building)

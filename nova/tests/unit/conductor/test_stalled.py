@@ -11,6 +11,7 @@ import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import power_state, task_states, vm_states
+from nova.compute import utils as compute_utils
 from nova.conductor import stalled
 from nova.db.api import api as api_db
 from nova.db.api import models as api_models
@@ -80,7 +81,7 @@ def test_a_build_request_never_scheduled_is_sent_again_once(
     # Still there, marked: the next time it is stale it is buried.
     again = objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
                                                       br.instance_uuid)
-    assert again.instance.system_metadata[stalled.REDRIVEN] == '1'
+    assert again.instance.system_metadata[compute_utils.BUILD_REDRIVEN] == '1'
 
 
 def test_a_build_request_never_scheduled_twice_goes_to_cell0(
@@ -304,7 +305,7 @@ def test_a_build_no_compute_took_is_sent_again_to_its_claimed_host(
         got = objects.Instance.get_by_uuid(
             cctxt, instance.uuid, expected_attrs=['system_metadata'])
         assert got.vm_state == vm_states.BUILDING
-        assert got.system_metadata[stalled.REDRIVEN] == '1'
+        assert got.system_metadata[compute_utils.BUILD_REDRIVEN] == '1'
         _age_instance(cctxt, instance.uuid)
     # Sent once: the next time it goes to ERROR.
     assert _end(cells)['instances'] == 1
