@@ -86,6 +86,8 @@ class ComputeManager(manager.Manager):
             max_workers=workers, thread_name_prefix=f'build-{self.host}')
         self._builds = set()
         self._builds_lock = threading.Lock()
+        # {future: (context, instance, request)} of builds not started yet.
+        self._queued_builds = {}
         # Ids of live migrations an admin aborted (they end 'cancelled').
         self.aborted_live_migrations = set()
 
@@ -167,6 +169,7 @@ class ComputeManager(manager.Manager):
         self._image_api = None
 
     def cleanup_host(self):
+        self._hand_back_queued_builds()
         # Builds get the graceful shutdown time to finish; one still
         # running after it (e.g. waiting on a conductor that stopped too)
         # is cut off with the process and built again at the next start
@@ -327,12 +330,49 @@ class ComputeManager(manager.Manager):
             security_groups=security_groups,
             block_device_mapping=block_device_mapping, node=node,
             limits=limits, host_list=host_list)
-        self._submit(instance, build.build_and_run_instance, context,
-                     self, context, instance, request)
+        future = self._submit(instance, build.build_and_run_instance,
+                              context, self, context, instance, request)
+        with self._builds_lock:
+            self._queued_builds[future] = (context, instance, request)
+        future.add_done_callback(self._forget_queued)
+
+    def _forget_queued(self, future):
+        with self._builds_lock:
+            self._queued_builds.pop(future, None)
+
+    def _hand_back_queued_builds(self):
+        """Builds taken from the queue but not started yet go back to it
+        (this host's topic, durable): the next start runs them instead of
+        losing them with the process."""
+        with self._builds_lock:
+            queued = list(self._queued_builds.items())
+        handed = 0
+        for future, (context, instance, req) in queued:
+            if not future.cancel():
+                continue    # started meanwhile: it gets the deadline
+            try:
+                self.compute_rpcapi.build_and_run_instance(
+                    context, instance=instance, host=self.host,
+                    image=req.image, request_spec=req.request_spec,
+                    filter_properties=req.filter_properties,
+                    admin_password=req.admin_password,
+                    injected_files=req.injected_files,
+                    requested_networks=req.requested_networks,
+                    security_groups=req.security_groups,
+                    block_device_mapping=req.block_device_mapping,
+                    node=req.node, limits=req.limits,
+                    host_list=req.host_list)
+                handed += 1
+            except Exception:
+                LOG.exception('Could not hand the build of %s back to the '
+                              'queue', instance.uuid)
+        if handed:
+            LOG.info('%d build(s) not started yet handed back to the '
+                     'queue of %s', handed, self.host)
 
     def _submit(self, instance, func, context, *args):
         """Run ``func(*args)`` in the pool; the instance counts as worked
-        on until it ends."""
+        on until it ends. Returns its future."""
         self.operations.enter(instance.uuid)
         try:
             future = self._build_executor.submit(
@@ -344,6 +384,7 @@ class ComputeManager(manager.Manager):
             self._builds.add(future)
         future.add_done_callback(
             lambda f: self._build_done(f, instance.uuid))
+        return future
 
     def _build_done(self, future, instance_uuid):
         self.operations.exit(instance_uuid)

@@ -82,6 +82,17 @@ def _map_to_cell(ctxt, instance_uuid, cell):
     mapping.save()
 
 
+def _touch(build_requests):
+    """Save the build requests (their updated_at says a conductor works on
+    them); False once one was deleted (the user deleted the server)."""
+    try:
+        for build_request in build_requests:
+            build_request.save()
+    except exception.BuildRequestNotFound:
+        return False
+    return True
+
+
 class _Stopping(Exception):
     """This conductor is stopping while it waits to schedule again."""
 
@@ -141,8 +152,9 @@ class BuildTask:
                                      block_device_mapping, tags=None):
         instance_uuids = [br.instance_uuid for br in build_requests]
         try:
-            host_lists = self._select_with_retries(ctxt, request_specs[0],
-                                                   instance_uuids)
+            host_lists = self._select_with_retries(
+                ctxt, request_specs[0], instance_uuids,
+                still_wanted=lambda: _touch(build_requests))
         except _Stopping:
             # The build requests stay: after the restart the conductor's
             # deadline sends them again (nova.conductor.stalled).
@@ -187,9 +199,12 @@ class BuildTask:
                 service='nova-scheduler',
                 timeout=CONF.rpc_response_timeout) from exc
 
-    def _select_with_retries(self, ctxt, spec, instance_uuids):
+    def _select_with_retries(self, ctxt, spec, instance_uuids,
+                             still_wanted=lambda: True):
         """select_destinations, tried again while it fails for a passing
-        reason, for up to ``[conductor] schedule_retry_timeout``."""
+        reason, for up to ``[conductor] schedule_retry_timeout``, and as
+        long as ``still_wanted()`` (which also tells the deadline of
+        nova.conductor.stalled that this request is being worked on)."""
         deadline = time.monotonic() + CONF.conductor.schedule_retry_timeout
         delay = 1
         while True:
@@ -197,7 +212,7 @@ class BuildTask:
                 return self._select(ctxt, spec, instance_uuids)
             except Exception as exc:
                 if (time.monotonic() + delay > deadline or
-                        not _passing(ctxt, exc)):
+                        not _passing(ctxt, exc) or not still_wanted()):
                     raise
                 LOG.warning('Scheduling instances %s failed (%s); trying '
                             'again in %d s', instance_uuids, exc, delay)

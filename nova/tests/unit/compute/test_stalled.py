@@ -191,3 +191,30 @@ def test_a_build_arriving_after_a_deadline_ended_it_leaves_it_alone(
     assert got.fault.message.startswith('No compute host took up')
     assert inst.uuid not in host1.driver.list_instance_uuids()
     assert not conductor.called.wait(0.5)
+
+
+def test_builds_not_started_go_back_to_the_queue_at_stop(
+        ctxt, host1, monkeypatch):
+    """A stop hands queued builds back to this host's (durable) queue
+    instead of losing them with the process."""
+    release = threading.Event()
+    fake.FakeDriver.set_delay('spawn', release)
+    sent = []
+    monkeypatch.setattr(host1.compute_rpcapi, 'build_and_run_instance',
+                        lambda ctxt, **kw: sent.append(kw))
+    host1._build_executor._max_workers = 1      # one build at a time
+    first, second = (
+        _instance(ctxt, host1, vm_state=vm_states.BUILDING,
+                  task_state=task_states.SCHEDULING, host=None, node=None,
+                  power_state=power_state.NOSTATE) for _ in range(2))
+    for inst in (first, second):
+        host1.build_and_run_instance(
+            ctxt, instance=inst, image={'id': uuidutils.generate_uuid()},
+            request_spec=None, filter_properties={}, node=host1.host)
+    try:
+        host1._hand_back_queued_builds()
+    finally:
+        release.set()
+        host1.wait_for_builds(30)
+    assert [(kw['host'], kw['instance'].uuid) for kw in sent] == [
+        (host1.host, second.uuid)]

@@ -356,3 +356,48 @@ def test_a_stopping_conductor_leaves_the_build_request_for_later(
                                                      br.instance_uuid)
     with pytest.raises(exception.InstanceNotFound):
         _instance_in(cells, cells.cell0, br.instance_uuid)
+
+
+def test_retries_stop_once_the_server_is_deleted(
+        cells, conductor, short_retries, monkeypatch):
+    br, spec = _boot_request(cells.ctxt)
+    calls = []
+
+    def unreachable(*args, **kwargs):
+        calls.append(1)
+        # The user deletes the server while Placement is away.
+        objects.BuildRequest.get_by_instance_uuid(
+            cells.ctxt, br.instance_uuid).destroy()
+        raise exception.PlacementAPIConnectFailure(reason='away')
+    monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
+                        unreachable)
+    monkeypatch.setattr('nova.conductor.tasks.build.time.sleep',
+                        lambda s: None)
+    _build(conductor, cells.ctxt, br, spec)
+    assert calls == [1]
+    with pytest.raises(exception.InstanceNotFound):
+        _instance_in(cells, cells.cell0, br.instance_uuid)
+
+
+def test_a_retried_build_request_is_kept_fresh_for_the_deadline(
+        cells, conductor, compute_bus, placement, short_retries,
+        monkeypatch):
+    cells.add_compute('host1')
+    br, spec = _boot_request(cells.ctxt)
+    real = conductor.builder.scheduler.select_destinations
+    seen = []
+
+    def flaky(*args, **kwargs):
+        if not seen:
+            seen.append(objects.BuildRequest.get_by_instance_uuid(
+                cells.ctxt, br.instance_uuid).updated_at)
+            raise exception.PlacementAPIConnectFailure(reason='away')
+        seen.append(objects.BuildRequest.get_by_instance_uuid(
+            cells.ctxt, br.instance_uuid).updated_at)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
+                        flaky)
+    monkeypatch.setattr('nova.conductor.tasks.build.service.STOPPING.wait',
+                        lambda s: False)
+    _build(conductor, cells.ctxt, br, spec)
+    assert seen[0] is None and seen[1] is not None
