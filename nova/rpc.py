@@ -11,6 +11,8 @@ of oslo.messaging's loggers.
 """
 
 import logging
+import os
+import sys
 
 import oslo_messaging as messaging
 from oslo_messaging.rpc import dispatcher
@@ -158,6 +160,13 @@ def get_cell_client(context, default_client):
             version_cap=default_client.version_cap,
             serializer=default_client.serializer)
     return default_client
+
+
+def service_name():
+    """This process's service (its program, e.g. nova-conductor), as the
+    publisher of what it notifies."""
+    program = os.path.basename(sys.argv[0] or '')
+    return program if program.startswith('nova-') else 'nova'
 
 
 def get_notifier(service, host=None):

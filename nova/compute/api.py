@@ -29,13 +29,14 @@ from nova.compute import (
     vm_states,
 )
 from nova.image import glance
+from nova.objects import migration as migration_obj
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 # What the views and the quota need of every instance.
 INSTANCE_ATTRS = ['metadata', 'system_metadata', 'flavor', 'info_cache',
-                  'fault', 'tags']
+                  'fault', 'tags', 'trusted_certs']
 MAX_USERDATA_SIZE = 65535
 
 
@@ -216,16 +217,16 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
         from nova.network import flat
         ours = flat.network_id()
         for req in requested_networks:
+            if req.get('port_id'):
+                raise InvalidBootRequest(
+                    reason='Ports are not supported by this cloud\'s '
+                           'network service; request a network instead.')
             net = req.get('network_id')
             if net in (None, 'auto', 'none'):
                 continue
             if net != ours:
                 raise InvalidBootRequest(
                     reason=f'Network {net} could not be found.')
-            if req.get('port_id'):
-                raise InvalidBootRequest(
-                    reason='Ports are not supported by this cloud\'s '
-                           'network service; request a network instead.')
 
     def _usage(self, context, project_id):
         """Instances, cores and ram the project uses in all cells and in
@@ -291,6 +292,7 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
             metadata=dict(options['metadata']),
             system_metadata=_image_system_metadata(image),
             info_cache=None, fault=None, tags=list(options['tags']),
+            trusted_certs=options.get('trusted_certs'),
             created_at=now, updated_at=None, deleted_at=None, deleted=False)
         return instance
 
@@ -299,7 +301,7 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                requested_networks=None, availability_zone=None,
                user_data=None, config_drive=False, admin_password=None,
                access_ip_v4=None, access_ip_v6=None, scheduler_hints=None,
-               tags=None):
+               tags=None, trusted_certs=None):
         """Accept a boot; returns (instances, reservation_id).
 
         Everything is checked before anything is written, and what was
@@ -336,14 +338,14 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                 description, key_name, key_data, availability_zone,
                 config_drive, access_ip_v4, access_ip_v6, user_data,
                 metadata, tags, scheduler_hints, requested_networks,
-                admin_password)
+                admin_password, trusted_certs=trusted_certs)
 
     def _create_within_quota(self, context, flavor, image, name, min_count,
                              max_count, description, key_name, key_data,
                              availability_zone, config_drive, access_ip_v4,
                              access_ip_v6, user_data, metadata, tags,
                              scheduler_hints, requested_networks,
-                             admin_password):
+                             admin_password, trusted_certs=None):
         from nova import quota
         count = self._check_quota(context, flavor, min_count, max_count)
         reservation_id = f'r-{uuidutils.generate_uuid()[:8]}'
@@ -355,6 +357,7 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
             'config_drive': config_drive, 'access_ip_v4': access_ip_v4,
             'access_ip_v6': access_ip_v6, 'user_data': user_data,
             'metadata': metadata, 'tags': tags or [],
+            'trusted_certs': trusted_certs,
         }
         instances = [self._new_instance(context, flavor, image, name, i,
                                         count, reservation_id, options)
@@ -477,9 +480,11 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
         return mapping.cell_mapping
 
     def get_all(self, context, filters, sort_keys, sort_dirs, limit=None,
-                marker=None):
+                marker=None, down_cells=None):
         """Servers matching ``filters`` from build requests and all cells,
-        merged in sort order, ``limit`` after ``marker``."""
+        merged in sort order, ``limit`` after ``marker``. The uuids of the
+        cells that did not answer are appended to ``down_cells`` (a list)
+        when given."""
         sort_keys, sort_dirs = list(sort_keys), list(sort_dirs)
         if 'uuid' not in sort_keys:
             # The same total order in SQL as in the merge below.
@@ -514,6 +519,8 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                     isinstance(result, Exception):
                 LOG.warning('Cell %s did not answer the server list; its '
                             'servers are left out.', cell_uuid)
+                if down_cells is not None:
+                    down_cells.append(cell_uuid)
                 continue
             for instance in result:
                 found[instance.uuid] = instance   # a cell beats a request
@@ -582,6 +589,9 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
         cell = self.cell_of(context, instance.uuid)
         with nova_context.target_cell(context, cell) as cctxt:
             instance._context = cctxt
+            if cell is not None and not cell.is_cell0() and \
+                    instance.vm_state == vm_states.RESIZED:
+                self._confirm_before_delete(cctxt, instance)
             if not force and cell is not None and not cell.is_cell0() and \
                     self._soft_delete_applies(cctxt, instance):
                 self.soft_delete(context, instance)
@@ -593,6 +603,29 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
             else:
                 self._remote_delete(cctxt, instance)
         self._queue_mapping_for_delete(context, instance.uuid)
+
+    def _confirm_before_delete(self, cctxt, instance):
+        """A server awaiting a resize confirmation keeps a guest and an
+        allocation on the source: confirm first (and wait), so that the
+        source host cleans up what nothing else would. If the source
+        cannot, the delete goes on: the destination drops the source
+        allocation, and the source's orphan reaper removes its guest."""
+        try:
+            migration = objects.Migration.get_by_instance_and_status(
+                cctxt, instance.uuid, 'finished')
+        except migration_obj.MigrationNotFoundByStatus:
+            return
+        if not self._compute_is_up(cctxt, migration.source_compute):
+            return
+        migration.status = 'confirming'
+        migration.save()
+        try:
+            self.compute_rpcapi.confirm_resize(cctxt, instance, migration,
+                                               cast=False)
+        except Exception as exc:  # noqa: BLE001 - the delete goes on
+            LOG.warning('Could not confirm the resize of %s before '
+                        'deleting it: %s', instance.uuid, exc)
+        instance.refresh()
 
     def _delete_build_request(self, context, instance):
         """True when the build request was ours to delete (not yet

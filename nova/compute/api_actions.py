@@ -10,11 +10,13 @@ back so that nothing half-done is left.
 
 from oslo_log import log as logging
 
+import nova.conf
 from nova import context as nova_context
-from nova import exception, objects
+from nova import exception, notifications, objects
 from nova.compute import instance_states, vm_states
 from nova.i18n import _
 
+CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 RESETTABLE_STATES = {'active': vm_states.ACTIVE, 'error': vm_states.ERROR}
@@ -185,13 +187,19 @@ class ActionsMixin:
         is_owner = instance.project_id == context.project_id
         instance.locked = True
         instance.locked_by = 'owner' if is_owner else 'admin'
-        return self._save_in_cell(context, instance, 'lock')
+        instance = self._save_in_cell(context, instance, 'lock')
+        notifications.notify_about_instance_action(
+            context, instance, CONF.host, 'lock', None, source='nova-api')
+        return instance
 
     def unlock(self, context, instance):
         _cell, instance = self._on_host(context, instance)
         instance.locked = False
         instance.locked_by = None
-        return self._save_in_cell(context, instance, 'unlock')
+        instance = self._save_in_cell(context, instance, 'unlock')
+        notifications.notify_about_instance_action(
+            context, instance, CONF.host, 'unlock', None, source='nova-api')
+        return instance
 
     def reset_state(self, context, instance, state):
         """Admin: set vm_state ``state`` (active or error) and clear the

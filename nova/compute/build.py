@@ -120,8 +120,11 @@ def _build(mgr, ctxt, instance, req):
 
             network_info = mgr.network_api.allocate_for_instance(
                 ctxt, instance, req.requested_networks)
-            _save_network_info(ctxt, instance, network_info)
-
+            # The network info goes with the state change: one round trip
+            # to the conductor for both.
+            instance.info_cache = objects.InstanceInfoCache(
+                ctxt, instance_uuid=instance.uuid,
+                network_info=jsonutils.dumps(network_info or []))
             instance.task_state = task_states.SPAWNING
             _save(instance, task_states.NETWORKING)
 
@@ -218,15 +221,6 @@ def _save(instance, expected_task_state):
         raise _Superseded(
             f'the instance is now {current.vm_state} with task '
             f'{current.task_state}, not {expected_task_state}') from None
-
-
-def _save_network_info(ctxt, instance, network_info):
-    cache = objects.InstanceInfoCache.get_by_instance_uuid(
-        ctxt, instance.uuid)
-    cache.network_info = jsonutils.dumps(network_info or [])
-    cache.save()
-    instance.info_cache = cache
-    instance.obj_reset_changes(['info_cache'])
 
 
 def _image_meta(image):

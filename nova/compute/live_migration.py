@@ -23,7 +23,7 @@ import sys
 
 from oslo_log import log as logging
 
-from nova import exception
+from nova import exception, notifications
 from nova.compute import power_state, task_states
 from nova.compute import utils as compute_utils
 from nova.i18n import _
@@ -54,6 +54,11 @@ def _power_state(mgr, instance):
         return mgr.driver.get_info(instance).state
     except Exception:  # noqa: BLE001 - no guest here
         return power_state.NOSTATE
+
+
+def _notify(mgr, ctxt, instance, action, phase):
+    notifications.notify_about_instance_action(ctxt, instance, mgr.host,
+                                               action, phase)
 
 
 def _set_status(migration, status):
@@ -134,6 +139,7 @@ def live_migration(mgr, ctxt, instance, dest, migration, block_migration,
 def _post(mgr, ctxt, instance, dest, migration, migrate_data):
     """The guest runs on the destination: clean up here, move the
     instance there, drop the source allocation."""
+    _notify(mgr, ctxt, instance, 'live_migration_post', 'start')
     try:
         mgr.driver.post_live_migration(ctxt, instance, migrate_data)
     except Exception:
@@ -154,6 +160,7 @@ def _post(mgr, ctxt, instance, dest, migration, migrate_data):
         LOG.exception('Could not delete the source allocation of '
                       'migration %s', migration.uuid)
     _set_status(migration, 'completed')
+    _notify(mgr, ctxt, instance, 'live_migration_post', 'end')
     LOG.info('Live migration of %s: %s -> %s done', instance.uuid,
              mgr.host, dest)
 
@@ -161,6 +168,7 @@ def _post(mgr, ctxt, instance, dest, migration, migrate_data):
 def rollback(mgr, ctxt, instance, dest, migration, exc, exc_info, status):
     """The instance stays here with its allocation; a fault says why
     (unless an admin aborted it)."""
+    _notify(mgr, ctxt, instance, 'live_migration_rollback', 'start')
     LOG.warning('Live migration of %s to %s ends %s: %s', instance.uuid,
                 dest, status, exc)
     try:
@@ -190,32 +198,41 @@ def rollback(mgr, ctxt, instance, dest, migration, exc, exc_info, status):
     try:
         instance.save()
     except exception.InstanceNotFound:
-        pass
+        return
+    _notify(mgr, ctxt, instance, 'live_migration_rollback', 'end')
 
 
 def force_complete(mgr, ctxt, instance):
+    _notify(mgr, ctxt, instance, 'live_migration_force_complete', 'start')
     mgr.driver.live_migration_force_complete(instance)
+    _notify(mgr, ctxt, instance, 'live_migration_force_complete', 'end')
 
 
 def abort(mgr, ctxt, instance, migration_id):
     """Stop the driver's copy, or (queued, preparing) keep it from
     starting: the flag makes the source roll back either way."""
+    _notify(mgr, ctxt, instance, 'live_migration_abort', 'start')
     mgr.aborted_live_migrations.add(migration_id)
     try:
         mgr.driver.live_migration_abort(instance)
     except exception.Invalid:
         LOG.info('Live migration %s of %s aborted before the copy',
                  migration_id, instance.uuid)
+    _notify(mgr, ctxt, instance, 'live_migration_abort', 'end')
 
 
 # -- destination -----------------------------------------------------------
 
 def pre_live_migration(mgr, ctxt, instance, migrate_data):
-    return mgr.driver.pre_live_migration(
+    _notify(mgr, ctxt, instance, 'live_migration_pre', 'start')
+    migrate_data = mgr.driver.pre_live_migration(
         ctxt, instance, _nw_info(mgr, ctxt, instance), migrate_data)
+    _notify(mgr, ctxt, instance, 'live_migration_pre', 'end')
+    return migrate_data
 
 
 def post_at_destination(mgr, ctxt, instance, node):
+    _notify(mgr, ctxt, instance, 'live_migration_post_dest', 'start')
     mgr.driver.post_live_migration_at_destination(
         ctxt, instance, _nw_info(mgr, ctxt, instance))
     instance.host = mgr.host
@@ -223,8 +240,11 @@ def post_at_destination(mgr, ctxt, instance, node):
     instance.power_state = _power_state(mgr, instance)
     instance.task_state = None
     instance.save(expected_task_state=[task_states.MIGRATING, None])
+    _notify(mgr, ctxt, instance, 'live_migration_post_dest', 'end')
 
 
 def rollback_at_destination(mgr, ctxt, instance):
+    _notify(mgr, ctxt, instance, 'live_migration_rollback_dest', 'start')
     mgr.driver.rollback_live_migration_at_destination(
         ctxt, instance, _nw_info(mgr, ctxt, instance))
+    _notify(mgr, ctxt, instance, 'live_migration_rollback_dest', 'end')

@@ -28,6 +28,7 @@ from nova.compute import (
     consoles,
     delete,
     evacuate,
+    info_cache,
     live_migration,
     orphans,
     power,
@@ -71,14 +72,16 @@ class ComputeManager(manager.Manager):
         self._image_api = None
         self._compute_task_api = None
         self.service_ref = None
-        self._last_resource_update = 0.0
+        self._last_resource_update = float('-inf')   # never: due at once
         self._last_power_sync = time.monotonic()
-        self._last_resize_poll = 0.0
+        self._last_resize_poll = float('-inf')
         self._last_shelved_poll = time.monotonic()
-        self._last_reclaim = 0.0
+        self._last_reclaim = float('-inf')
         self._last_stalled_poll = time.monotonic()
         self._last_running_deleted_poll = time.monotonic()
         self._last_image_cache_pass = time.monotonic()
+        self._last_info_cache_heal = time.monotonic()
+        self.info_cache_healer = info_cache.Healer()
         # What this service is working on (see nova.compute.stalled).
         self.operations = stalled.Operations()
         workers = CONF.max_concurrent_builds or _UNLIMITED_BUILDS
@@ -239,6 +242,18 @@ class ComputeManager(manager.Manager):
             return
         self._last_power_sync = time.monotonic()
         self.sync_power_states(context)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=False)
+    def _heal_instance_info_cache(self, context):
+        """Every ``heal_instance_info_cache_interval`` seconds: see
+        :mod:`nova.compute.info_cache`."""
+        interval = CONF.heal_instance_info_cache_interval
+        if interval <= 0:
+            return
+        if time.monotonic() - self._last_info_cache_heal < interval:
+            return
+        self._last_info_cache_heal = time.monotonic()
+        self.info_cache_healer.heal_one(self, context)
 
     @periodic_task.periodic_task(spacing=1, run_immediately=False)
     def _poll_unconfirmed_resizes(self, context):

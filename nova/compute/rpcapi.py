@@ -149,10 +149,11 @@ class ComputeAPI:
         cctxt.cast(ctxt, 'finish_resize', instance=instance,
                    migration=migration, disk_info=disk_info)
 
-    def confirm_resize(self, ctxt, instance, migration):
+    def confirm_resize(self, ctxt, instance, migration, cast=True):
+        """Cast, or (``cast=False``: a delete waits for it) call."""
         cctxt = self._prepare(ctxt, migration.source_compute)
-        cctxt.cast(ctxt, 'confirm_resize', instance=instance,
-                   migration=migration)
+        send = cctxt.cast if cast else cctxt.call
+        send(ctxt, 'confirm_resize', instance=instance, migration=migration)
 
     def revert_resize(self, ctxt, instance, migration):
         cctxt = self._prepare(ctxt, migration.dest_compute)

@@ -49,6 +49,12 @@ default_opts = [
                help='Seconds a shelved server keeps its host before it is '
                     'offloaded (guest removed, resources freed); 0 '
                     'offloads at once, -1 never.'),
+    cfg.IntOpt('heal_instance_info_cache_interval', default=60,
+               help='Seconds between runs of the periodic task that '
+                    'rebuilds the network info cache (the addresses '
+                    'server views show) of one instance of this host '
+                    'from the network service, going round all of them '
+                    'in turn; 0 or less disables it.'),
     cfg.IntOpt('shelved_poll_interval', default=3600,
                help='Seconds between runs of the periodic task that '
                     'offloads shelved servers older than '

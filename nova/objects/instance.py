@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
-from nova import exception, objects
+from nova import exception, notifications, objects
 from nova.compute import task_states
 from nova.db.main import api as main_db
 from nova.db.main import models
@@ -33,7 +33,7 @@ COLUMN_FIELDS = (
     'cell_name', 'created_at', 'updated_at', 'deleted_at', 'deleted')
 # Fields kept in other tables, loaded on demand.
 EXTRA_FIELDS = ('metadata', 'system_metadata', 'flavor', 'old_flavor',
-                'new_flavor', 'info_cache', 'fault', 'tags')
+                'new_flavor', 'info_cache', 'fault', 'tags', 'trusted_certs')
 _FLAVOR_SLOTS = {'flavor': 'cur', 'old_flavor': 'old', 'new_flavor': 'new'}
 
 
@@ -75,7 +75,22 @@ def _flavor_from_blob(blob, slot):
 def _load_extra(session, uuids):
     rows = session.scalars(sa.select(models.InstanceExtra).where(
         models.InstanceExtra.instance_uuid.in_(uuids))).all()
-    return {row.instance_uuid: row.flavor for row in rows}
+    return {row.instance_uuid: row for row in rows}
+
+
+def _trusted_certs_from_blob(blob):
+    """The list of trusted certificate IDs (API 2.63) or None; also
+    reads the ``{"nova_object.data": {"ids": [...]}}`` form."""
+    if not blob:
+        return None
+    value = jsonutils.loads(blob)
+    if isinstance(value, dict):
+        value = (value.get('nova_object.data') or value).get('ids')
+    return list(value) if value is not None else None
+
+
+def _trusted_certs_blob(ids):
+    return None if ids is None else jsonutils.dumps(list(ids))
 
 
 def _load_extras(context, session, uuids, attrs):
@@ -91,12 +106,18 @@ def _load_extras(context, session, uuids, attrs):
         loaded['system_metadata'] = _load_metadata(
             session, models.InstanceSystemMetadata, uuids)
     flavor_attrs = [a for a in _FLAVOR_SLOTS if a in attrs]
-    if flavor_attrs:
-        blobs = _load_extra(session, uuids)
+    if flavor_attrs or 'trusted_certs' in attrs:
+        extra_rows = _load_extra(session, uuids)
+        blobs = {u: row.flavor for u, row in extra_rows.items()}
         for attr in flavor_attrs:
             loaded[attr] = {u: _flavor_from_blob(blobs.get(u),
                                                  _FLAVOR_SLOTS[attr])
                             for u in uuids}
+        if 'trusted_certs' in attrs:
+            loaded['trusted_certs'] = {
+                u: _trusted_certs_from_blob(
+                    extra_rows[u].trusted_certs if u in extra_rows else None)
+                for u in uuids}
     if 'info_cache' in attrs:
         rows = session.scalars(sa.select(models.InstanceInfoCache).where(
             models.InstanceInfoCache.instance_uuid.in_(uuids))).all()
@@ -198,6 +219,9 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         'info_cache': fields.ObjectField('InstanceInfoCache', nullable=True),
         'fault': fields.ObjectField('InstanceFault', nullable=True),
         'tags': fields.ListOfStringsField(default=[]),
+        # IDs of the certificates trusted to sign the image (API 2.63),
+        # in instance_extra.trusted_certs.
+        'trusted_certs': fields.ListOfStringsField(nullable=True),
     }
 
     @property
@@ -300,8 +324,11 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
             row = models.Instance(**values)
             session.add(row)
             session.flush()
+            if not self.obj_attr_is_set('trusted_certs'):
+                self.trusted_certs = None
             session.add(models.InstanceExtra(
                 instance_uuid=self.uuid, flavor=self._flavor_blob(),
+                trusted_certs=_trusted_certs_blob(self.trusted_certs),
                 created_at=now, deleted=0))
             metadata = self.metadata if self.obj_attr_is_set('metadata') \
                 else {}
@@ -361,6 +388,7 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         with main_db.get_context_manager(self._context).writer.using(
                 self._context) as session:
             where = [I.uuid == self.uuid]
+            former = self._former_values(session, changes)
             if expected_task_state is not None:
                 where.append(self._state_clause(I.task_state,
                                                 expected_task_state))
@@ -386,11 +414,31 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
                     updated_at=now))
             if 'tags' in changes:
                 _write_tags(session, self.uuid, self.tags)
+            if 'trusted_certs' in changes:
+                session.execute(sa.update(models.InstanceExtra).where(
+                    models.InstanceExtra.instance_uuid == self.uuid).values(
+                    trusted_certs=_trusted_certs_blob(self.trusted_certs),
+                    updated_at=now))
         if 'info_cache' in changes and self.info_cache is not None:
             self.info_cache._context = self._context
             self.info_cache.save()
         self.updated_at = now
         self.obj_reset_changes()
+        if former is not None:
+            notifications.notify_about_instance_update(self._context, self,
+                                                       former)
+
+    def _former_values(self, session, changes):
+        # What instance.update reports as "old": read only when it is to
+        # be sent (an option), under the row lock the UPDATE takes anyway.
+        if not notifications.wants_instance_update(changes):
+            return None
+        fields_ = sorted(notifications.UPDATE_FIELDS)
+        row = session.execute(
+            sa.select(*(getattr(models.Instance, f) for f in fields_))
+            .where(models.Instance.uuid == self.uuid)
+            .with_for_update()).first()
+        return dict(zip(fields_, row)) if row is not None else None
 
     def _merged_flavor_blob(self, session):
         # Only the slots loaded on this object are rewritten.

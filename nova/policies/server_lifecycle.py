@@ -33,6 +33,8 @@ rules = [
           'Rebuild a server of a down host on another host (evacuate).'),
     _rule('os_compute_api:servers:rebuild', _MEMBER,
           'Rebuild a server, optionally from another image (rebuild).'),
+    _rule('os_compute_api:servers:rebuild:trusted_certs', _MEMBER,
+          'Rebuild a server with trusted_image_certificates (2.63).'),
     _rule('os_compute_api:servers:create_image', _MEMBER,
           'Snapshot a server to an image (createImage).'),
     _rule('os_compute_api:os-create-backup', _MEMBER,

@@ -178,3 +178,29 @@ def next_link(req, collection, items, limit, id_key='id'):
     params.append(('marker', items[-1][id_key]))
     href = f'{_prefix(req)}/{collection}?{urllib.parse.urlencode(params)}'
     return [{'rel': 'next', 'href': href}]
+
+
+def changes_filters(req, with_before):
+    """``changes-since`` and (``with_before``: 2.66) ``changes-before``
+    of the query string, as {name: aware datetime}. 400 naming the
+    parameter for a value that is not an ISO 8601 time, and when
+    changes-since is later than changes-before."""
+    from oslo_utils import timeutils
+    names = ('changes-since', 'changes-before') if with_before \
+        else ('changes-since',)
+    found = {}
+    for name in names:
+        value = req.GET.get(name)
+        if value is None:
+            continue
+        try:
+            found[name] = timeutils.parse_isotime(value)
+        except ValueError:
+            raise exception.ValidationError(
+                detail=f'Invalid {name} value {value!r}: use an ISO 8601 '
+                       'time such as 2024-01-31T12:00:00Z.')
+    if len(found) == 2 and found['changes-since'] > found['changes-before']:
+        raise exception.ValidationError(
+            detail='The value of changes-since must be less than or equal '
+                   'to changes-before.')
+    return found

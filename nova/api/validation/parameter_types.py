@@ -62,6 +62,14 @@ ipv6 = {'type': 'string', 'format': 'ipv6'}
 tag = {'type': 'string', 'minLength': 1, 'maxLength': 60,
        'pattern': '^[^,/]*$'}
 
+# 2.63: IDs of the certificates trusted to sign a server's image; null
+# lets the configured defaults apply.
+trusted_certs = {
+    'type': ['array', 'null'], 'minItems': 1, 'maxItems': 50,
+    'uniqueItems': True,
+    'items': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+}
+
 
 def single(param):
     """A query parameter given once (the query arrives as lists)."""

@@ -29,3 +29,14 @@ def placement(all_in_one):
 @pytest.fixture(scope='session')
 def image_id(all_in_one):
     return all_in_one.image['id']
+
+
+@pytest.fixture(scope='session')
+def notifications(all_in_one):
+    from nova import rpc
+    log = fixtures.NotificationLog(rpc.NOTIFICATION_TRANSPORT)
+    log.start()
+    try:
+        yield log
+    finally:
+        log.stop()

@@ -6,11 +6,14 @@ Placement in process and the real Glance as a child process, each on a
 free port.
 """
 
+import collections
 import socket
 import subprocess
 import sys
+import threading
 import time
 
+import oslo_messaging
 import requests
 
 from nova.all_in_one import settings, stack
@@ -41,8 +44,13 @@ def run_command(name, *args, timeout=120):
                           timeout=timeout, check=False)
 
 
-# Room for the pagination test's 25 servers beside the others.
-QUOTAS = {'quota': {'instances': 100, 'cores': 200, 'ram': 100 * 1024}}
+# Room for the pagination test's 25 servers beside the others; versioned
+# notifications (with instance.update on every state change) on the
+# session's bus, for the tests that listen to them.
+QUOTAS = {'quota': {'instances': 100, 'cores': 200, 'ram': 100 * 1024},
+          'notifications': {'notification_format': 'versioned',
+                            'notify_on_state_change': 'vm_and_task_state'},
+          'oslo_messaging_notifications': {'driver': 'messaging'}}
 
 
 def start_all_in_one(state_path, extra=QUOTAS):
@@ -160,3 +168,58 @@ class PlacementClient:
         resp = self.session.get(f'{self.url}/resource_providers/{rp_uuid}/usages', timeout=10)
         assert resp.status_code == 200, resp.text
         return resp.json()['usages']
+
+
+class NotificationLog:
+    """The versioned notifications sent on the session's bus, heard by a
+    real oslo.messaging notification listener."""
+
+    def __init__(self, transport):
+        self._lock = threading.Lock()
+        self._seen = collections.deque(maxlen=50000)
+        self._server = oslo_messaging.get_notification_listener(
+            transport, [oslo_messaging.Target(topic='versioned_notifications')],
+            [self], executor='threading')
+
+    def start(self):
+        self._server.start()
+
+    def stop(self):
+        self._server.stop()
+        self._server.wait()
+
+    def _heard(self, publisher_id, event_type, payload, priority):
+        with self._lock:
+            self._seen.append((event_type, publisher_id, priority,
+                               payload.get('nova_object.data', {})))
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        self._heard(publisher_id, event_type, payload, 'INFO')
+
+    def error(self, ctxt, publisher_id, event_type, payload, metadata):
+        self._heard(publisher_id, event_type, payload, 'ERROR')
+
+    def mark(self):
+        """A position: ``since(mark)`` returns what came after it."""
+        with self._lock:
+            return len(self._seen)
+
+    def since(self, mark, uuid=None):
+        """(event_type, publisher, priority, payload data) heard after
+        ``mark``, about instance ``uuid`` if given."""
+        with self._lock:
+            heard = list(self._seen)[mark:]
+        return [n for n in heard if uuid is None or n[3].get('uuid') == uuid]
+
+    def wait_for(self, mark, uuid, event_type, timeout=30):
+        """The notifications about ``uuid`` since ``mark``, once
+        ``event_type`` is among them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            heard = self.since(mark, uuid)
+            if any(n[0] == event_type for n in heard):
+                return heard
+            assert time.monotonic() < deadline, (
+                f'no {event_type} for {uuid}; heard '
+                f'{[n[0] for n in heard]}')
+            time.sleep(0.05)

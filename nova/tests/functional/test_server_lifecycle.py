@@ -354,13 +354,13 @@ def test_the_periodic_task_reclaims_expired_soft_deletes(
     settled(api, server['id'], 'SOFT_DELETED')
     manager = _compute_manager(all_in_one)
     # Not yet expired: kept.
-    manager._last_reclaim = 0.0
+    manager._last_reclaim = float('-inf')
     manager._reclaim_queued_deletes(ctxt)
     assert api.get(f"/servers/{server['id']}").status_code == 200
     # A one-second interval, and the periodic task's next pass.
     CONF.set_override('reclaim_instance_interval', 1)
     time.sleep(2)
-    manager._last_reclaim = 0.0
+    manager._last_reclaim = float('-inf')
     manager._reclaim_queued_deletes(ctxt)
     api.wait_until_gone(server['id'])
     assert placement.allocations(server['id']) == {}
@@ -374,7 +374,7 @@ def test_the_periodic_task_offloads_expired_shelved_servers(
         settled(api, server['id'], 'SHELVED')
         time.sleep(2)
         manager = _compute_manager(all_in_one)
-        manager._last_shelved_poll = 0.0
+        manager._last_shelved_poll = float('-inf')
         manager._poll_shelved_instances(ctxt)
     finally:
         CONF.clear_override('shelved_offload_time')

@@ -23,6 +23,7 @@ from nova.tests.functional.test_server_actions import (
 from nova.virt import fake
 
 SECOND_HOST = 'functional-host2'
+_SECOND_HOSTS = []     # the extra nova-compute services running now
 
 
 @pytest.fixture(scope='module')
@@ -38,11 +39,13 @@ def second_host(host_name):
     module uses its own name: a node row, once deleted, keeps its uuid."""
     compute = service.Service.create('nova-compute', host=host_name)
     compute.start()
+    _SECOND_HOSTS.append(compute)
     ctxt = nova_context.get_admin_context()
     host_discovery.discover_hosts(ctxt)
     try:
         yield compute
     finally:
+        _SECOND_HOSTS.remove(compute)
         compute.stop()
         client = report.SchedulerReportClient()
         for node in objects.ComputeNodeList.get_all_by_host(ctxt,
@@ -248,7 +251,7 @@ def test_auto_confirm_after_the_window(api, placement, server, two_hosts,
     nova.conf.CONF.set_override('resize_confirm_window', 1)
     try:
         time.sleep(2)
-        dest._last_resize_poll = 0.0
+        dest._last_resize_poll = float('-inf')
         dest._poll_unconfirmed_resizes(nova_context.get_admin_context())
     finally:
         nova.conf.CONF.clear_override('resize_confirm_window')
@@ -356,13 +359,28 @@ def test_no_host_for_the_new_flavor_leaves_the_server_as_it_was(
         _provider_of(placement, server['OS-EXT-SRV-ATTR:host']): TINY}
 
 
-def test_deleting_a_resized_server_frees_both_hosts(api, placement, server):
+def _guest_on(all_in_one, host, server_id):
+    managers = [p.manager for p in all_in_one._started
+                if getattr(p, 'binary', None) == 'nova-compute'] + \
+        [s.manager for s in _SECOND_HOSTS]
+    (manager,) = [m for m in managers if m.host == host]
+    return manager.driver.guest(server_id)
+
+
+def test_deleting_a_resized_server_confirms_first_and_frees_both_hosts(
+        api, placement, server, all_in_one):
+    source = server['OS-EXT-SRV-ATTR:host']
     act(api, server['id'], {'resize': {'flavorRef': '2'}})
-    settled(api, server['id'], 'VERIFY_RESIZE')
+    resized = settled(api, server['id'], 'VERIFY_RESIZE')
     migration = _migration(server['id'])
     assert placement.allocations(migration.uuid) != {}
+    assert _guest_on(all_in_one, source, server['id']) is not None
     assert api.delete(f"/servers/{server['id']}").status_code == 204
     api.wait_until_gone(server['id'])
     assert placement.allocations(server['id']) == {}
     assert placement.allocations(migration.uuid) == {}
-    assert _wait_for_status(server['id'], 'error').uuid == migration.uuid
+    assert _wait_for_status(server['id'], 'confirmed').uuid == migration.uuid
+    # No powered-off guest is left behind on either host.
+    assert _guest_on(all_in_one, source, server['id']) is None
+    assert _guest_on(all_in_one, resized['OS-EXT-SRV-ATTR:host'],
+                     server['id']) is None

@@ -22,6 +22,9 @@ def booted(deployment):
     for server_id in ids:
         server = api.wait_for_server(server_id, ('ACTIVE', 'ERROR'), timeout=90)
         assert server['status'] == 'ACTIVE', server.get('fault')
+        # The compute wrote the network info cache through the conductor.
+        (addresses,) = server['addresses'].values()
+        assert [a['version'] for a in addresses] == [4], server['addresses']
         hosts[server_id] = server['OS-EXT-SRV-ATTR:host']
     return hosts
 

@@ -21,8 +21,9 @@ def cells(ctxt):
             if not c.is_cell0()]
 
 
-def _gather(ctxt, fn):
-    """[(cell, result of fn(cctxt))] of the cells that answered."""
+def _gather(ctxt, fn, down_cells=None):
+    """[(cell, result of fn(cctxt))] of the cells that answered; the
+    uuids of the others are appended to ``down_cells`` when given."""
     by_uuid = {c.uuid: c for c in cells(ctxt)}
     results = nova_context.scatter_gather_cells(ctxt, list(by_uuid.values()),
                                                 fn)
@@ -32,16 +33,20 @@ def _gather(ctxt, fn):
                 isinstance(result, Exception):
             LOG.warning('Cell %s did not answer (%s); its hosts are left '
                         'out', cell_uuid, result)
+            if down_cells is not None:
+                down_cells.append(cell_uuid)
             continue
         answered.append((by_uuid[cell_uuid], result))
     answered.sort(key=lambda pair: pair[0].id)
     return answered
 
 
-def services(ctxt):
-    """[(cell, Service)] of every cell, in cell then id order."""
+def services(ctxt, down_cells=None):
+    """[(cell, Service)] of every cell, in cell then id order; the
+    cells that did not answer go to ``down_cells`` (see _gather)."""
     return [(cell, svc) for cell, svcs in _gather(
-        ctxt, lambda cctxt: list(objects.ServiceList.get_all(cctxt)))
+        ctxt, lambda cctxt: list(objects.ServiceList.get_all(cctxt)),
+        down_cells)
         for svc in svcs]
 
 

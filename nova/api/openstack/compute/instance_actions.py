@@ -6,10 +6,10 @@ tracebacks; from 2.51 to everyone who may see the action, without the
 tracebacks. From 2.58 actions carry ``updated_at`` and the list pages
 with ``limit`` and ``marker`` (a request id) and filters by
 ``changes-since``. From 2.62 events carry ``hostId`` (and ``host`` for
-those who see tracebacks).
+those who see tracebacks). 2.66 adds the ``changes-before`` filter.
 """
 
-from oslo_utils import timeutils
+import copy
 
 from nova import context as nova_context
 from nova import exception, objects
@@ -19,7 +19,6 @@ from nova.api.openstack import common
 from nova.api.openstack.compute.views import servers as server_views
 from nova.api.validation import parameter_types as types
 from nova.compute import api as compute
-from nova.i18n import _
 
 index_query_v258 = {
     'type': 'object',
@@ -30,6 +29,10 @@ index_query_v258 = {
     },
     'additionalProperties': False,
 }
+
+index_query_v266 = copy.deepcopy(index_query_v258)
+index_query_v266['properties']['changes-before'] = types.single(
+    {'type': 'string', 'minLength': 1})
 
 
 def _time(value):
@@ -45,18 +48,6 @@ def _action_view(req, action):
     if avr.is_supported(req, '2.58'):
         body['updated_at'] = _time(action.updated_at or action.start_time)
     return body
-
-
-def _changes_since(req):
-    value = req.GET.get('changes-since')
-    if value is None:
-        return {}
-    try:
-        return {'changes-since': timeutils.parse_isotime(value)}
-    except ValueError:
-        raise exception.ValidationError(
-            detail=_('Invalid changes-since value %r: use an ISO 8601 time '
-                     'such as 2024-01-31T12:00:00Z.') % value)
 
 
 def _event_view(req, event, privileged, project_id):
@@ -102,7 +93,8 @@ class InstanceActionsController:
             raise exception.InstanceNotFound(instance_id=server_id)
         return instance, cell
 
-    @validation.query_schema(index_query_v258, '2.58')
+    @validation.query_schema(index_query_v266, '2.66')
+    @validation.query_schema(index_query_v258, '2.58', '2.65')
     def index(self, req, server_id):
         instance, cell = self._instance_and_cell(req, server_id)
         req.context.can('os_compute_api:os-instance-actions:list',
@@ -111,7 +103,8 @@ class InstanceActionsController:
         limit, marker, filters = None, None, None
         if paged:
             limit, marker = common.get_limit_and_marker(req)
-            filters = _changes_since(req)
+            filters = common.changes_filters(
+                req, with_before=avr.is_supported(req, '2.66'))
         if cell is None:
             if marker is not None:
                 raise exception.MarkerNotFound(marker=marker)

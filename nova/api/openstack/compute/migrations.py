@@ -6,8 +6,11 @@ migration_type, instance_uuid, source_compute. 2.23 adds
 migrations in progress (``/servers/{id}/migrations/{migration_id}``).
 2.59 adds each migration's ``uuid``, pages with ``limit`` and
 ``marker`` (a migration uuid; ``migrations_links``) and filters by
-``changes-since``; other query parameters are then refused.
+``changes-since``; other query parameters are then refused. 2.66 adds
+the ``changes-before`` filter.
 """
+
+import copy
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -19,7 +22,6 @@ from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
 from nova.api.validation import parameter_types as types
 from nova.compute import api_moves
-from nova.i18n import _
 
 LOG = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ index_query_v259 = {
     },
     'additionalProperties': False,
 }
+
+index_query_v266 = copy.deepcopy(index_query_v259)
+index_query_v266['properties']['changes-before'] = types.single(
+    {'type': 'string', 'minLength': 1})
 
 
 def _isotime(value):
@@ -66,26 +72,24 @@ def _view(req, migration):
     return body
 
 
-def _since(req):
-    value = req.GET.get('changes-since')
-    if value is None:
-        return None
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(value))
-    except ValueError:
-        raise exception.ValidationError(
-            detail=_('Invalid changes-since value %r: use an ISO 8601 time '
-                     'such as 2024-01-31T12:00:00Z.') % value)
-
-
 def _page(req, found):
-    """2.59: the migrations changed since ``changes-since``, after the
-    ``marker`` one, at most ``limit`` of them; and the next link."""
-    since = _since(req)
+    """2.59: the migrations changed since ``changes-since`` (and, 2.66,
+    at or before ``changes-before``), after the ``marker`` one, at most
+    ``limit`` of them; and the next link."""
+    changes = common.changes_filters(
+        req, with_before=avr.is_supported(req, '2.66'))
+    since = changes.get('changes-since')
+    before = changes.get('changes-before')
+
+    def changed(migration):
+        return timeutils.normalize_time(migration.updated_at or
+                                        migration.created_at)
     if since is not None:
-        found = [m for m in found
-                 if timeutils.normalize_time(m.updated_at or m.created_at)
-                 >= since]
+        since = timeutils.normalize_time(since)
+        found = [m for m in found if changed(m) >= since]
+    if before is not None:
+        before = timeutils.normalize_time(before)
+        found = [m for m in found if changed(m) <= before]
     limit, marker = common.get_limit_and_marker(req)
     if marker is not None:
         uuids = [m.uuid for m in found]
@@ -97,7 +101,8 @@ def _page(req, found):
 
 class MigrationsController:
 
-    @validation.query_schema(index_query_v259, '2.59')
+    @validation.query_schema(index_query_v266, '2.66')
+    @validation.query_schema(index_query_v259, '2.59', '2.65')
     def index(self, req):
         req.context.can('os_compute_api:os-migrations:index')
         filters = {key: req.GET[key] for key in _FILTERS if req.GET.get(key)}

@@ -17,6 +17,8 @@ from nova.api.openstack.compute.schemas import server_actions as schema
 from nova.compute import api as compute
 
 CONF = nova.conf.CONF
+# The system metadata key of why a server is locked (2.73).
+LOCKED_REASON = 'locked_reason'
 
 # {action: (handler name, lowest microversion, success code)}
 _ACTIONS = {
@@ -96,15 +98,20 @@ class ServerActionsController:
         if name == 'rebuild':
             body_schema = schema.rebuild(avr.is_supported(req, '2.19'),
                                          v2_54=avr.is_supported(req, '2.54'),
-                                         v2_57=avr.is_supported(req, '2.57'))
+                                         v2_57=avr.is_supported(req, '2.57'),
+                                         v2_63=avr.is_supported(req, '2.63'))
         elif name == 'evacuate':
             body_schema = schema.evacuate(avr.is_supported(req, '2.14'),
-                                          avr.is_supported(req, '2.29'))
+                                          avr.is_supported(req, '2.29'),
+                                          avr.is_supported(req, '2.68'))
         elif name == 'migrate' and avr.is_supported(req, '2.56'):
             body_schema = schema.migrate_v256
+        elif name == 'lock' and avr.is_supported(req, '2.73'):
+            body_schema = schema.lock_v273
         elif name == 'os-migrateLive':
             body_schema = schema.migrate_live(avr.is_supported(req, '2.25'),
-                                              avr.is_supported(req, '2.30'))
+                                              avr.is_supported(req, '2.30'),
+                                              avr.is_supported(req, '2.68'))
         else:
             body_schema = _SCHEMAS.get(name) or schema.no_args(name)
         validation.validate(body_schema, body)
@@ -158,8 +165,19 @@ class ServerActionsController:
 
     # Lock, state, password, console -------------------------------------
 
+    @staticmethod
+    def _set_locked_reason(instance, reason):
+        """2.73: the reason of a lock lives in the system metadata; the
+        compute API's lock and unlock save it with the lock itself."""
+        meta = dict(instance.system_metadata or {})
+        meta.pop(LOCKED_REASON, None)
+        if reason:
+            meta[LOCKED_REASON] = reason
+        instance.system_metadata = meta
+
     def _lock(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:os-lock-server:lock')
+        self._set_locked_reason(instance, (args or {}).get('locked_reason'))
         self.compute_api.lock(req.context, instance)
 
     def _unlock(self, req, instance, args):
@@ -169,6 +187,7 @@ class ServerActionsController:
             # An owner may not lift an admin's lock without this rule.
             self._can(req, instance,
                       'os_compute_api:os-lock-server:unlock:unlock_override')
+        self._set_locked_reason(instance, None)
         self.compute_api.unlock(req.context, instance)
 
     def _reset_state(self, req, instance, args):
@@ -256,6 +275,16 @@ class ServerActionsController:
             if field in args}
         if 'key_name' in args:
             updates.update(self._key_pair(req, args['key_name']))
+        if 'trusted_image_certificates' in args:
+            # 2.63: replaced; null unsets them or resets the defaults.
+            requested = args['trusted_image_certificates']
+            if requested:
+                self._can(req, instance,
+                          'os_compute_api:servers:rebuild:trusted_certs')
+            updates['trusted_certs'] = servers_api.trusted_certs(
+                requested, not instance.image_ref,
+                'trusted_image_certificates: image certificate validation '
+                'is not supported for volume-backed servers.')
         # 2.57: the same checks as at create (base64, size).
         self.compute_api._check_user_data(args.get('user_data'))
         instance = self.compute_api.rebuild(
@@ -263,7 +292,8 @@ class ServerActionsController:
             metadata=args.get('metadata'),
             preserve_ephemeral=args.get('preserve_ephemeral', False),
             **updates)
-        server = views.updated(req, instance, rebuild=True)
+        server = views.add_server_groups(
+            req, views.updated(req, instance, rebuild=True), instance.uuid)
         server['adminPass'] = password
         return {'server': server}
 

@@ -4,25 +4,28 @@ import secrets
 import string
 
 from oslo_log import log as logging
-from oslo_utils import strutils, timeutils, uuidutils
+from oslo_utils import strutils, uuidutils
 
+import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
 from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
-from nova.api.openstack.compute import flavor_access
+from nova.api.openstack.compute import down_cells, flavor_access
 from nova.api.openstack.compute.schemas import servers as schema
 from nova.api.openstack.compute.views import servers as views
 from nova.compute import api as compute
 from nova.compute import server_group
 
+CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 # Filters anyone may use; the rest need os_compute_api:servers:
 # allow_all_filters and are silently dropped for others, as the API does.
 _USER_FILTERS = ('name', 'status', 'image', 'flavor', 'ip', 'ip6',
-                 'changes-since', 'reservation_id', 'all_tenants',
+                 'changes-since', 'changes-before', 'reservation_id',
+                 'all_tenants',
                  'tags', 'tags-any', 'not-tags', 'not-tags-any')
 # Query parameters that are passed to the instance query unchanged.
 _EXACT_FILTERS = ('host', 'node', 'user_id', 'uuid', 'key_name',
@@ -37,6 +40,23 @@ def _generate_password(length=12):
 
 def _bool(value):
     return strutils.bool_from_string(value, default=False)
+
+
+def trusted_certs(requested, volume_backed, volume_message):
+    """The trusted certificate IDs (2.63) a server is given: those
+    requested, else ``[glance] default_trusted_certificate_ids`` when
+    signature verification and certificate validation are both on, else
+    None. Volume-backed servers have no image to verify: asking for
+    certificates is 400 (``volume_message``), defaults do not apply."""
+    if requested:
+        if volume_backed:
+            raise exception.ValidationError(detail=volume_message)
+        return list(requested)
+    glance = CONF.glance
+    if volume_backed or not (glance.verify_glance_signatures and
+                             glance.enable_certificate_validation):
+        return None
+    return list(glance.default_trusted_certificate_ids) or None
 
 
 class ServerNotFoundForFilter(Exception):
@@ -89,12 +109,31 @@ class ServersController:
             return 'UNKNOWN'
 
     def show(self, req, id):
-        instance = self._get_server(req, id)
+        try:
+            instance = self._get_server(req, id)
+        except down_cells.CELL_DOWN_ERRORS:
+            return self._show_in_down_cell(req, id)
         req.context.can('os_compute_api:servers:show',
                         target={'project_id': instance.project_id})
         statuses = self._host_statuses(req, [instance])
-        return {'server': views.show(req, instance,
-                                     statuses.get(instance.uuid))}
+        body = views.show(req, instance, statuses.get(instance.uuid))
+        return {'server': views.add_server_groups(req, body, instance.uuid)}
+
+    @staticmethod
+    def _show_in_down_cell(req, server_id):
+        """The server's cell does not answer: 503, or from 2.69 what
+        the API database knows of it."""
+        ctxt = req.context
+        mapping = objects.InstanceMapping.get_by_instance_uuid(ctxt,
+                                                               server_id)
+        if not ctxt.is_admin and mapping.project_id != ctxt.project_id:
+            raise exception.InstanceNotFound(instance_id=server_id)
+        ctxt.can('os_compute_api:servers:show',
+                 target={'project_id': mapping.project_id})
+        if not down_cells.supported(req):
+            raise down_cells.CellUnavailable(server_id=server_id)
+        return {'server': views.add_server_groups(
+            req, down_cells.show_body(req, mapping), server_id)}
 
     def _filters(self, req):
         ctxt = req.context
@@ -142,20 +181,23 @@ class ServersController:
             except exception.FlavorNotFound:
                 raise ServerNotFoundForFilter()
             filters['instance_type_id'] = flavor.id
-        if 'changes-since' in params:
-            try:
-                filters['changes-since'] = timeutils.parse_isotime(
-                    params['changes-since'])
-            except ValueError:
-                raise exception.ValidationError(
-                    detail='Invalid changes-since value {!r}: use an ISO 8601 '
-                           'time such as 2024-01-31T12:00:00Z.'.format(params['changes-since']))
+        # 2.66 adds changes-before; both include deleted servers.
+        filters.update(common.changes_filters(
+            req, with_before=avr.is_supported(req, '2.66')))
         if avr.is_supported(req, '2.26'):
             for key in ('tags', 'tags-any', 'not-tags', 'not-tags-any'):
                 if params.get(key):
                     filters[key] = params[key].split(',')
         if 'reservation_id' in params:
             filters['reservation_id'] = params['reservation_id']
+        if avr.is_supported(req, '2.73') and 'locked' in params:
+            try:
+                filters['locked'] = strutils.bool_from_string(
+                    params['locked'], strict=True)
+            except ValueError:
+                raise exception.ValidationError(
+                    detail='Invalid locked value {!r}: use true or '
+                           'false.'.format(params['locked']))
         if all_filters:
             for key in _EXACT_FILTERS:
                 if key in params:
@@ -204,18 +246,34 @@ class ServersController:
             filters = self._filters(req)
         except ServerNotFoundForFilter:
             return {'servers': []}
+        unanswered = []
         instances = self.compute_api.get_all(
-            ctxt, filters, sort_keys, sort_dirs, limit=limit, marker=marker)
+            ctxt, filters, sort_keys, sort_dirs, limit=limit, marker=marker,
+            down_cells=unanswered)
         instances = self._ip_filter(req, instances)
+        if 'locked' in filters:
+            # Servers still building are unlocked; only the cells' query
+            # knows the filter.
+            instances = [i for i in instances
+                         if bool(i.locked) == filters['locked']]
         statuses = self._host_statuses(req, instances) if detailed else {}
+        if unanswered and down_cells.partial_list_allowed(req):
+            # 2.69: the servers of cells that did not answer, partially.
+            partial = down_cells.server_mappings(
+                ctxt, unanswered, filters.get('project_id'))
+            instances = down_cells.merge(instances, partial)[:limit]
         return views.index(req, instances, limit, detailed, statuses)
 
-    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query_v273, '2.73')
+    @validation.query_schema(schema.index_query_v266, '2.66', '2.72')
+    @validation.query_schema(schema.index_query_v226, '2.26', '2.65')
     @validation.query_schema(schema.index_query, '2.0', '2.25')
     def index(self, req):
         return self._list(req, detailed=False)
 
-    @validation.query_schema(schema.index_query_v226, '2.26')
+    @validation.query_schema(schema.index_query_v273, '2.73')
+    @validation.query_schema(schema.index_query_v266, '2.66', '2.72')
+    @validation.query_schema(schema.index_query_v226, '2.26', '2.65')
     @validation.query_schema(schema.index_query, '2.0', '2.25')
     def detail(self, req):
         return self._list(req, detailed=True)
@@ -278,6 +336,26 @@ class ServersController:
         return image_ref
 
     @staticmethod
+    def _check_volume_types(server):
+        """2.67: a ``volume_type`` only for a mapping to a volume."""
+        for bdm in server.get('block_device_mapping_v2') or []:
+            if bdm.get('volume_type') and \
+                    bdm.get('destination_type', 'local') != 'volume':
+                raise exception.ValidationError(
+                    detail='block_device_mapping_v2: specifying a '
+                           'volume_type with destination_type=local is '
+                           'not supported.')
+
+    @staticmethod
+    def _boots_from_volume(server):
+        """Whether the root disk of the requested server is a volume."""
+        for bdm in server.get('block_device_mapping_v2') or []:
+            if str(bdm.get('boot_index')) == '0':
+                return (bdm.get('source_type') != 'image' or
+                        bdm.get('destination_type', 'local') == 'volume')
+        return not server.get('imageRef')
+
+    @staticmethod
     def _flavor(ctxt, flavor_ref):
         flavorid = str(flavor_ref).rstrip('/').rsplit('/', 1)[-1]
         try:
@@ -288,7 +366,9 @@ class ServersController:
                 reason=f'Flavor {flavorid} could not be found.')
 
     @wsgi.response(202)
-    @validation.schema(schema.create_v257, '2.57')
+    @validation.schema(schema.create_v267, '2.67')
+    @validation.schema(schema.create_v263, '2.63', '2.66')
+    @validation.schema(schema.create_v257, '2.57', '2.62')
     @validation.schema(schema.create_v252, '2.52', '2.56')
     @validation.schema(schema.create_v242, '2.42', '2.51')
     @validation.schema(schema.create_v237, '2.37', '2.41')
@@ -313,6 +393,16 @@ class ServersController:
                      body.get('OS-SCH-HNT:scheduler_hints') or {})
         flavor = self._flavor(ctxt, server['flavorRef'])
         server_group.check_boot(ctxt, hints, max_count)
+        self._check_volume_types(server)
+        requested_certs = server.get('trusted_image_certificates')
+        if requested_certs:
+            ctxt.can('os_compute_api:servers:create:trusted_certs',
+                     target={'project_id': ctxt.project_id,
+                             'user_id': ctxt.user_id})
+        certs = trusted_certs(
+            requested_certs, self._boots_from_volume(server),
+            'trusted_image_certificates: image certificate validation is '
+            'not supported when booting from a volume.')
         admin_password = server.get('adminPass') or _generate_password()
         instances, reservation_id = self.compute_api.create(
             ctxt, flavor, self._image_ref(server), server['name'],
@@ -327,7 +417,8 @@ class ServersController:
             admin_password=admin_password,
             access_ip_v4=server.get('accessIPv4'),
             access_ip_v6=server.get('accessIPv6'),
-            scheduler_hints=hints, tags=server.get('tags'))
+            scheduler_hints=hints, tags=server.get('tags'),
+            trusted_certs=certs)
         if _bool(server.get('return_reservation_id', False)):
             return {'reservation_id': reservation_id}
         instance = instances[0]
@@ -361,7 +452,8 @@ class ServersController:
         if 'accessIPv6' in spec:
             updates['access_ip_v6'] = spec['accessIPv6'] or None
         instance = self.compute_api.update(ctxt, instance, **updates)
-        return {'server': views.updated(req, instance)}
+        return {'server': views.add_server_groups(
+            req, views.updated(req, instance), instance.uuid)}
 
     @wsgi.response(204)
     def delete(self, req, id):

@@ -15,7 +15,7 @@ from nova import availability_zones, exception, objects, servicegroup
 from nova import context as nova_context
 from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
-from nova.api.openstack.compute import cell_hosts
+from nova.api.openstack.compute import cell_hosts, down_cells
 from nova.api.openstack.compute.schemas import services as schema
 from nova.i18n import _
 
@@ -96,11 +96,17 @@ class ServiceController:
         ctxt.can('os_compute_api:os-services:list', target={})
         host = req.GET.get('host')
         binary = req.GET.get('binary')
-        found = [svc for _cell, svc in cell_hosts.services(ctxt)
+        unanswered = []
+        found = [svc for _cell, svc in cell_hosts.services(ctxt, unanswered)
                  if (host is None or svc.host == host) and
                  (binary is None or svc.binary == binary)]
         zones = availability_zones.host_zones(ctxt)
-        return {'services': [self._view(req, svc, zones) for svc in found]}
+        views = [self._view(req, svc, zones) for svc in found]
+        if unanswered and down_cells.supported(req):
+            # 2.69: the compute services of cells that did not answer.
+            views = down_cells.compute_services(ctxt, unanswered, host,
+                                                binary) + views
+        return {'services': views}
 
     def update(self, req, id, body):
         ctxt = req.context

@@ -62,7 +62,7 @@ def test_the_image_cache_pass_hands_the_hosts_instances_to_the_driver(
     monkeypatch.setattr(host1.driver, 'manage_image_cache',
                         lambda c, instances: seen.append(
                             [i.uuid for i in instances]))
-    host1._last_image_cache_pass = 0.0
+    host1._last_image_cache_pass = float('-inf')
     host1._run_image_cache_manager_pass(ctxt)
     assert seen == [[guest.uuid]]
 
@@ -72,6 +72,6 @@ def test_no_image_cache_pass_for_a_driver_without_a_cache(
     called = []
     monkeypatch.setattr(host1.driver, 'manage_image_cache',
                         lambda *a: called.append(a))
-    host1._last_image_cache_pass = 0.0
+    host1._last_image_cache_pass = float('-inf')
     host1._run_image_cache_manager_pass(ctxt)
     assert called == []

@@ -254,7 +254,7 @@ def test_restart_finishes_interrupted_delete(ctxt, placement, rpc_bus):
 def test_periodic_task_refreshes_usage_after_interval(ctxt, host1):
     _instance(ctxt, host='host1', node='host1', vm_state=vm_states.ACTIVE,
               task_state=None, vcpus=3)
-    host1._last_resource_update = 0.0
+    host1._last_resource_update = float('-inf')
     host1.periodic_tasks(ctxt)
     assert objects.ComputeNode.get_by_host_and_nodename(
         ctxt, 'host1', 'host1').vcpus_used == 3

@@ -1,5 +1,7 @@
 """Request bodies of ``POST /servers/{id}/action``, one per action."""
 
+from nova.api.validation import parameter_types as types
+
 _NO_ARGS = {'oneOf': [{'type': 'null'},
                       {'type': 'object', 'properties': {},
                        'additionalProperties': False}]}
@@ -51,6 +53,15 @@ def no_args(name):
     return _action(name, _NO_ARGS)
 
 
+# 2.73: a lock may say why.
+lock_v273 = _action('lock', {
+    'type': ['object', 'null'],
+    'properties': {'locked_reason': {'type': 'string', 'minLength': 1,
+                                     'maxLength': 255}},
+    'additionalProperties': False,
+})
+
+
 # Moves, rebuild, images, shelve, rescue, soft delete -------------------
 
 _FLAVOR_REF = {'type': ['string', 'integer'], 'minLength': 1,
@@ -98,10 +109,12 @@ _REBUILD_PROPERTIES = {
 }
 
 
-def rebuild(microversion_2_19=False, v2_54=False, v2_57=False):
+def rebuild(microversion_2_19=False, v2_54=False, v2_57=False,
+            v2_63=False):
     """2.19 adds ``description``; 2.54 ``key_name`` (null removes the
     server's key pair); 2.57 ``user_data`` (null removes it) and drops
-    ``personality``."""
+    ``personality``; 2.63 ``trusted_image_certificates`` (null: the
+    configured defaults, or none)."""
     properties = dict(_REBUILD_PROPERTIES)
     if microversion_2_19:
         properties['description'] = {'type': ['string', 'null'],
@@ -114,6 +127,8 @@ def rebuild(microversion_2_19=False, v2_54=False, v2_57=False):
         properties['user_data'] = {'oneOf': [
             {'type': 'string', 'format': 'base64', 'maxLength': 65535},
             {'type': 'null'}]}
+    if v2_63:
+        properties['trusted_image_certificates'] = types.trusted_certs
     return _action('rebuild', {
         'type': 'object', 'properties': properties,
         'required': ['imageRef'], 'additionalProperties': False})
@@ -153,9 +168,9 @@ rescue = _action('rescue', {
 _HOST = {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255}
 
 
-def migrate_live(v2_25=False, v2_30=False):
+def migrate_live(v2_25=False, v2_30=False, v2_68=False):
     """os-migrateLive: block_migration takes "auto" from 2.25, when
-    disk_over_commit goes; force comes in 2.30."""
+    disk_over_commit goes; force comes in 2.30 and goes in 2.68."""
     props = {'host': _HOST}
     required = ['host']
     if v2_25:
@@ -170,16 +185,16 @@ def migrate_live(v2_25=False, v2_30=False):
                                      'enum': [True, False, 'True', 'False',
                                               'true', 'false']}
         required += ['block_migration', 'disk_over_commit']
-    if v2_30:
+    if v2_30 and not v2_68:
         props['force'] = {'type': 'boolean'}
     return _action('os-migrateLive', {
         'type': 'object', 'properties': props, 'required': required,
         'additionalProperties': False})
 
 
-def evacuate(v2_14=False, v2_29=False):
+def evacuate(v2_14=False, v2_29=False, v2_68=False):
     """evacuate: onSharedStorage is gone from 2.14 (the driver knows);
-    force comes in 2.29."""
+    force comes in 2.29 and goes in 2.68."""
     props = {'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
              'adminPass': {'type': 'string', 'minLength': 1,
                            'maxLength': 255}}
@@ -189,7 +204,7 @@ def evacuate(v2_14=False, v2_29=False):
                                     'enum': [True, False, 'True', 'False',
                                              'true', 'false']}
         required.append('onSharedStorage')
-    if v2_29:
+    if v2_29 and not v2_68:
         props['force'] = {'type': 'boolean'}
     return _action('evacuate', {
         'type': 'object', 'properties': props, 'required': required,

@@ -127,6 +127,15 @@ create_v252['properties']['server']['properties']['tags'] = {
 # 2.57: no more personality (injected files); user_data is the way.
 create_v257 = copy.deepcopy(create_v252)
 del create_v257['properties']['server']['properties']['personality']
+# 2.63: the certificates trusted to sign the image.
+create_v263 = copy.deepcopy(create_v257)
+create_v263['properties']['server']['properties'][
+    'trusted_image_certificates'] = types.trusted_certs
+# 2.67: the type of a volume a block device mapping creates.
+create_v267 = copy.deepcopy(create_v263)
+create_v267['properties']['server']['properties'][
+    'block_device_mapping_v2']['items']['properties']['volume_type'] = {
+    'type': ['string', 'null'], 'minLength': 0, 'maxLength': 255}
 
 update = {
     'type': 'object',
@@ -205,3 +214,12 @@ index_query_v226['properties'].update({
     'not-tags': types.single({'type': 'string'}),
     'not-tags-any': types.single({'type': 'string'}),
 })
+
+# 2.66: servers changed at or before a time (deleted ones too).
+index_query_v266 = copy.deepcopy(index_query_v226)
+index_query_v266['properties']['changes-before'] = types.single(
+    {'type': 'string', 'format': 'date-time'})
+
+# 2.73: locked or unlocked servers only.
+index_query_v273 = copy.deepcopy(index_query_v266)
+index_query_v273['properties']['locked'] = types.single({'type': 'string'})

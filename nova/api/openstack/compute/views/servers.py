@@ -229,6 +229,13 @@ def show(req, instance, host_status=None):
         body['description'] = _get(instance, 'display_description')
     if avr.is_supported(req, '2.26'):
         body['tags'] = list(_get(instance, 'tags', []))
+    if avr.is_supported(req, '2.73'):
+        body['locked_reason'] = _get(instance, 'system_metadata', {}).get(
+            'locked_reason')
+    if avr.is_supported(req, '2.63'):
+        certs = _get(instance, 'trusted_certs')
+        body['trusted_image_certificates'] = \
+            list(certs) if certs is not None else None
     return body
 
 
@@ -245,7 +252,8 @@ def updated(req, instance, rebuild=False):
     """The server as PUT /servers/{id} (``rebuild=False``) or the
     rebuild action answer it: the full view without the detail-only
     attributes and with plain addresses. The rebuild answer carries
-    ``key_name`` from 2.54 and ``user_data`` from 2.57."""
+    ``key_name`` from 2.54 and ``user_data`` from 2.57; both carry
+    ``trusted_image_certificates`` from 2.63."""
     body = {key: value for key, value in show(req, instance).items()
             if key not in _DETAIL_ONLY and
             not key.startswith('OS-EXT-SRV-ATTR:')}
@@ -257,12 +265,36 @@ def updated(req, instance, rebuild=False):
     return body
 
 
+def add_server_groups(req, body, instance_uuid):
+    """2.71: ``server_groups``, the uuids of the groups the server is
+    in (at most one), in the show, update and rebuild answers."""
+    if not avr.is_supported(req, '2.71'):
+        return body
+    from nova import objects
+    from nova.objects import instance_group
+    try:
+        group = objects.InstanceGroup.get_by_instance_uuid(req.context,
+                                                           instance_uuid)
+        body['server_groups'] = [group.uuid]
+    except instance_group.InstanceGroupNotFound:
+        body['server_groups'] = []
+    return body
+
+
 def index(req, instances, limit, detailed, host_statuses=None):
+    """The list body; ``instances`` may hold the InstanceMapping of a
+    server whose cell did not answer (2.69), shown partially."""
+    from nova.api.openstack.compute import down_cells
+    from nova.objects import instance_mapping
     host_statuses = host_statuses or {}
-    if detailed:
-        bodies = [show(req, i, host_statuses.get(i.uuid)) for i in instances]
-    else:
-        bodies = [basic(req, i) for i in instances]
+    bodies = []
+    for i in instances:
+        if isinstance(i, instance_mapping.InstanceMapping):
+            bodies.append(down_cells.list_body(req, i, detailed))
+        elif detailed:
+            bodies.append(show(req, i, host_statuses.get(i.uuid)))
+        else:
+            bodies.append(basic(req, i))
     result = {'servers': bodies}
     links = common.next_link(req, 'servers/detail' if detailed else
                              'servers', bodies, limit)

@@ -1,22 +1,15 @@
 """DELETE /servers/{id}/migrations/{migration_id}: before 2.65 only a
-running live migration can be aborted; from 2.65 (implemented, not
-served yet: the tests raise the maximum) also a queued or preparing
-one."""
+running live migration can be aborted; from 2.65 also a queued or
+preparing one."""
 
 import pytest
 
 from nova import context as nova_context
 from nova import objects
-from nova.api.openstack import api_version_request as avr
 from nova.tests.unit.api import conftest
 from nova.tests.unit.api.openstack.compute import test_servers
 
 flavor = test_servers.flavor
-
-
-@pytest.fixture(autouse=True)
-def served(monkeypatch):
-    monkeypatch.setattr(avr, 'MAX_VERSION', '2.65')
 
 
 class AbortRecorder(conftest.FakeComputeRPCAPI):

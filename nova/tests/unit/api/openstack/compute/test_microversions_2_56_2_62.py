@@ -1,6 +1,4 @@
-"""Microversions 2.56 - 2.62, implemented in the API but not served yet:
-2.56 waits for the conductor to take a cold migration's host, and the
-later ones come after it. The tests serve them by raising the maximum.
+"""Microversions 2.56 - 2.62.
 (2.60 concerns multiattach volumes only: nothing to test here.)"""
 
 import pytest
@@ -17,7 +15,6 @@ from tempest.lib.api_schema.response.compute.v2_62 import servers as v262
 from nova import context as nova_context
 from nova import objects
 from nova.api import validation
-from nova.api.openstack import api_version_request as avr
 from nova.tests.unit.api import conftest
 from nova.tests.unit.api.openstack.compute import hosts_fixture, test_servers
 
@@ -25,11 +22,6 @@ flavor = test_servers.flavor
 
 INJECTED = {'injected_files', 'injected_file_content_bytes',
             'injected_file_path_bytes'}
-
-
-@pytest.fixture(autouse=True)
-def served(monkeypatch):
-    monkeypatch.setattr(avr, 'MAX_VERSION', '2.62')
 
 
 class MoveRecorder(conftest.FakeComputeTaskAPI):

@@ -1,5 +1,4 @@
-"""Microversion 2.64 (implemented, not served yet: the tests raise the
-maximum): a server group has one ``policy`` and ``rules``."""
+"""Microversion 2.64: a server group has one ``policy`` and ``rules``."""
 
 import pytest
 from tempest.lib.api_schema.response.compute.v2_13 import server_groups as v213
@@ -8,16 +7,10 @@ from tempest.lib.api_schema.response.compute.v2_64 import server_groups as v264
 from nova import context as nova_context
 from nova import objects
 from nova.api import validation
-from nova.api.openstack import api_version_request as avr
 from nova.scheduler import group_hosts
 
 SG = '/v2.1/os-server-groups'
 V = '2.64'
-
-
-@pytest.fixture(autouse=True)
-def served(monkeypatch):
-    monkeypatch.setattr(avr, 'MAX_VERSION', V)
 
 
 def _create(client, version=V, **spec):
