@@ -76,6 +76,16 @@ def project_limits(ctxt, project_id, user_id=None):
     return limits
 
 
+def scoped_limits(ctxt, project_id, user_id):
+    """{'project': limits, 'user': limits}, reading the class, project and
+    user overrides once each (a boot checks both scopes twice)."""
+    project = project_limits(ctxt, project_id)
+    user = dict(project)
+    overrides = objects.Quotas.get_user_limits(ctxt, project_id, user_id)
+    user.update({k: v for k, v in overrides.items() if k in user})
+    return {'project': project, 'user': user}
+
+
 def _server_usage(ctxt, project_id, user_id=None):
     """{'project': {...}, 'user': {...}} of instances, cores and ram."""
     scopes = ['project'] + (['user'] if user_id else [])
@@ -123,23 +133,23 @@ def usage(ctxt, project_id, user_id=None):
     return used
 
 
-def check_instances(ctxt, flavor, min_count, max_count):
+def check_instances(ctxt, flavor, min_count, max_count, limits=None):
     """How many of ``max_count`` servers of ``flavor`` the project and
-    user may boot (at least ``min_count``, or ``TooManyInstances``)."""
+    user may boot (at least ``min_count``, or ``TooManyInstances``).
+    ``limits``: :func:`scoped_limits`, if the caller has them."""
     project_id, user_id = ctxt.project_id, ctxt.user_id
     per_instance = {'instances': 1, 'cores': flavor.vcpus,
                     'ram': flavor.memory_mb}
-    scopes = {'project': project_limits(ctxt, project_id),
-              'user': project_limits(ctxt, project_id, user_id)}
+    scopes = limits or scoped_limits(ctxt, project_id, user_id)
     if all(scopes[s][r] < 0 for s in scopes for r in per_instance):
         return max_count
     counted = _server_usage(ctxt, project_id, user_id)
     allowed = max_count
     over = None
-    for scope, limits in scopes.items():
+    for scope, scope_limits in scopes.items():
         used = counted[scope]
         for resource, each in per_instance.items():
-            limit = limits[resource]
+            limit = scope_limits[resource]
             if limit < 0 or not each:
                 continue
             fits = max(0, (limit - used[resource]) // each)
@@ -154,23 +164,23 @@ def check_instances(ctxt, flavor, min_count, max_count):
     return allowed
 
 
-def recheck_instances(ctxt, flavor):
+def recheck_instances(ctxt, flavor, limits=None):
     """After a boot wrote its build requests: raise TooManyInstances if
     the project or the user is now over a limit of instances, cores or
     RAM (a racing boot got there too). The caller removes what it wrote.
+    ``limits``: those the check used (a race is about usage, not limits).
     """
     project_id, user_id = ctxt.project_id, ctxt.user_id
-    scopes = {'project': project_limits(ctxt, project_id),
-              'user': project_limits(ctxt, project_id, user_id)}
-    if all(limit < 0 for limits in scopes.values()
-           for res, limit in limits.items()
+    scopes = limits or scoped_limits(ctxt, project_id, user_id)
+    if all(limit < 0 for scope_limits in scopes.values()
+           for res, limit in scope_limits.items()
            if res in ('instances', 'cores', 'ram')):
         return
     counted = _server_usage(ctxt, project_id, user_id)
     each = {'instances': 1, 'cores': flavor.vcpus, 'ram': flavor.memory_mb}
-    for scope, limits in scopes.items():
+    for scope, scope_limits in scopes.items():
         for resource in ('instances', 'cores', 'ram'):
-            limit, used = limits[resource], counted[scope][resource]
+            limit, used = scope_limits[resource], counted[scope][resource]
             if 0 <= limit < used:
                 raise exception.TooManyInstances(
                     overs=resource, req=each[resource], used=used,

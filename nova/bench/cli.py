@@ -78,8 +78,8 @@ def build_parser():
     parser.add_argument('--list-repeat', type=_positive, default=20,
                         help='Requests per list query and size.')
     parser.add_argument('--actions', type=int, default=10,
-                        help='Servers to reboot, stop, start, resize and confirm '
-                             '(timed per action); 0 skips it.')
+                        help='Servers to reboot, stop, start, resize, confirm and '
+                             'live-migrate (timed per action); 0 skips it.')
     parser.add_argument('--poll', type=float, default=0.5,
                         help='Seconds between two GET /servers/{id} of a client.')
     parser.add_argument('--idle', type=float, default=5.0,

@@ -6,6 +6,7 @@ allocation requests and the capacity and usage of its providers.
 """
 
 import threading
+import time
 
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
@@ -18,6 +19,10 @@ from nova.scheduler import host_cache
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
+
+# Seconds the scheduler keeps its list of cells: cells change rarely, and
+# reading them is one statement per request otherwise.
+CELLS_TTL = 60
 
 AZ_KEY = 'availability_zone'
 # Base states of deleted nodes kept before they are all forgotten.
@@ -199,10 +204,27 @@ class HostManager:
         self._caches = {}     # cell uuid -> host_cache.CellHostCache
         # node uuid -> (NodeInfo, ServiceInfo, base HostState)
         self._bases = {}
+        self._cell_list = (None, 0.0)    # (cells, when read)
 
     def _cells(self, ctxt):
-        return [cell for cell in objects.CellMappingList.get_all(ctxt)
-                if not cell.is_cell0()]
+        """The cells with hosts, read at most once per CELLS_TTL seconds
+        (a cell added with nova-manage is scheduled to within that time,
+        or at once after a SIGHUP)."""
+        with self._lock:
+            cells, read_at = self._cell_list
+            if cells is not None and \
+                    time.monotonic() - read_at < CELLS_TTL:
+                return cells
+        cells = [cell for cell in objects.CellMappingList.get_all(ctxt)
+                 if not cell.is_cell0()]
+        with self._lock:
+            self._cell_list = (cells, time.monotonic())
+        return cells
+
+    def forget_cells(self):
+        """Read the cell list again at the next request (SIGHUP)."""
+        with self._lock:
+            self._cell_list = (None, 0.0)
 
     def _cache(self, cell_uuid):
         with self._lock:

@@ -84,6 +84,7 @@ class SchedulerManager(manager.Manager):
 
     def reset(self):
         self._load_plugins()
+        self.host_manager.forget_cells()
 
     @messaging.expected_exceptions(exception.NoValidHost,
                                    exception.PlacementAPIConnectFailure)

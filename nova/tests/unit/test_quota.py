@@ -91,3 +91,15 @@ def test_instance_with_its_build_request_still_there_counts_once(ctxt):
                          memory_mb=1024, flavor=flavor).create()
     used = quota.usage(ctxt, 'p1')
     assert (used['instances'], used['cores'], used['ram']) == (1, 2, 1024)
+
+
+def test_scoped_limits_are_the_project_and_user_limits(ctxt, conf):
+    objects.Quotas.set_class_limits(ctxt, 'default', {'cores': 30})
+    objects.Quotas.set_project_limits(ctxt, 'p1', {'instances': 5})
+    objects.Quotas.set_user_limits(ctxt, 'p1', 'u1', {'ram': 2048})
+    scoped = quota.scoped_limits(ctxt, 'p1', 'u1')
+    assert scoped == {'project': quota.project_limits(ctxt, 'p1'),
+                      'user': quota.project_limits(ctxt, 'p1', 'u1')}
+    assert (scoped['user']['cores'], scoped['user']['instances'],
+            scoped['user']['ram'], scoped['project']['ram']) == (
+        30, 5, 2048, conf.quota.ram)

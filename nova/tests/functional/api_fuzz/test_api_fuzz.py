@@ -9,6 +9,7 @@ Placement. ``NOVA_API_FUZZ_REQUESTS`` sets how many (default 10000).
 
 import json
 import os
+import random
 import time
 
 import pytest
@@ -127,8 +128,22 @@ def deployment(tmp_path_factory):
         nova_all.stop()
 
 
+@pytest.fixture
+def private_random(monkeypatch):
+    """Services of other tests may run in this process (the session's
+    nova-all: periodic task jitter, scheduler picks) and draw from the
+    global ``random`` while hypothesis generates, which it reports as a
+    strategy using ``random``. For this test their draws come from a
+    Random of their own; the global state hypothesis manages is left
+    alone."""
+    own = random.Random()
+    for name in ('random', 'randint', 'randrange', 'choice', 'choices',
+                 'uniform', 'sample', 'shuffle', 'getrandbits'):
+        monkeypatch.setattr(random, name, getattr(own, name))
+
+
 def test_generated_requests_get_no_500_and_refusals_change_nothing(
-        deployment, tmp_path):
+        deployment, tmp_path, private_random):
     real_ids, hints, kept = _resources(deployment.root_url)
     snapshot = state.Snapshot(deployment.state_path)
     sender = runner.Runner(deployment.root_url, snapshot)

@@ -67,7 +67,10 @@ def _scheduler_server(rpc_bus):
 
 @pytest.fixture
 def scheduler_service(cells, _scheduler_server):
-    """A SchedulerManager served on topic scheduler over fake://."""
+    """A SchedulerManager served on topic scheduler over fake://; each
+    test has cells of its own, which the manager reads again (as after
+    a SIGHUP)."""
+    _scheduler_server.host_manager.forget_cells()
     return _scheduler_server
 
 

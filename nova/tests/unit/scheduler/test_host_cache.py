@@ -235,3 +235,38 @@ def test_placed_instance_deleted_before_any_refresh_goes(cells):
     hm.placed(state, inst.uuid)
     inst.destroy()
     assert _ask(hm, cells.ctxt, a)[0]['a'].num_instances == 0
+
+
+@contextlib.contextmanager
+def _cell_list_reads():
+    """How many times the cell mappings are read inside the block."""
+    reads = []
+
+    def listen(conn, cursor, statement, *args):
+        if 'FROM cell_mappings' in statement:
+            reads.append(statement)
+
+    sa.event.listen(sa.engine.Engine, 'before_cursor_execute', listen)
+    try:
+        yield reads
+    finally:
+        sa.event.remove(sa.engine.Engine, 'before_cursor_execute', listen)
+
+
+def test_the_cell_list_is_read_once_per_ttl_and_after_forget(
+        cells, monkeypatch):
+    hm = host_manager.HostManager()
+    a = cells.add_compute('a', with_provider=False)
+    with _cell_list_reads() as reads:
+        _ask(hm, cells.ctxt, a)
+        _ask(hm, cells.ctxt, a)
+    assert len(reads) == 1
+    hm.forget_cells()
+    with _cell_list_reads() as reads:
+        _ask(hm, cells.ctxt, a)
+    assert len(reads) == 1
+    monkeypatch.setattr(host_manager, 'CELLS_TTL', 0)
+    with _cell_list_reads() as reads:
+        _ask(hm, cells.ctxt, a)
+        _ask(hm, cells.ctxt, a)
+    assert len(reads) == 2
