@@ -15,6 +15,7 @@ import socketserver
 import sys
 import threading
 import time
+import tracemalloc
 from concurrent.futures import thread as concurrent_thread
 from wsgiref import simple_server
 
@@ -26,7 +27,7 @@ from oslo_utils import importutils, timeutils
 
 import nova.conf
 from nova import context as nova_context
-from nova import exception, objects, rpc, version
+from nova import exception, memory_report, objects, rpc, version
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -287,8 +288,13 @@ def run(services, on_reload=None):
     def _reload(signo, frame):
         reload_event.set()
 
+    def _memory(signo, frame):
+        memory_event.set()
+
+    memory_event = threading.Event()
     old = {s: signal.signal(s, h) for s, h in
-           ((signal.SIGTERM, _stop), (signal.SIGINT, _stop), (signal.SIGHUP, _reload))}
+           ((signal.SIGTERM, _stop), (signal.SIGINT, _stop),
+            (signal.SIGHUP, _reload), (signal.SIGUSR2, _memory))}
     started = []
     try:
         for service in services:
@@ -305,7 +311,12 @@ def run(services, on_reload=None):
                     service.reset()
                 if on_reload:
                     on_reload()
+            if memory_event.is_set():
+                memory_event.clear()
+                memory_report.log('SIGUSR2')
     finally:
+        if tracemalloc.is_tracing():
+            memory_report.log('stopping')
         deadline = time.monotonic() + CONF.graceful_shutdown_timeout
         watchdog = _shutdown_watchdog(CONF.graceful_shutdown_timeout)
         for service in reversed(started):
