@@ -168,5 +168,10 @@ class ConductorManager(manager.Manager):
                 CONF.task_state_poll_interval:
             return
         self._last_stalled_poll = time.monotonic()
+        try:
+            build.IN_FLIGHT.touch(context)
+        except Exception:  # the pass below must not run blind
+            LOG.exception('Could not touch the build requests in flight')
+            return
         stalled.end_stalled(context,
                             self.compute_task_mgr.builder.reportclient)

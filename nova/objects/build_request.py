@@ -83,6 +83,17 @@ class BuildRequest(base.NovaTimestampObject, base.NovaObject):
                 raise exception.BuildRequestNotFound(uuid=self.instance_uuid)
             self.obj_reset_changes(recursive=True)
 
+    @base.remotable_classmethod
+    def touch_all(cls, context, instance_uuids):
+        """Set ``updated_at`` of these build requests to now (a conductor
+        is working on them); those already gone are skipped."""
+        if not instance_uuids:
+            return
+        with api_db.context_manager.writer.using(context) as session:
+            session.execute(sa.update(models.BuildRequest).where(
+                models.BuildRequest.instance_uuid.in_(list(instance_uuids))
+            ).values(updated_at=_db.utcnow()))
+
     @base.remotable
     def destroy(self):
         # The conductor and a user's delete race on this row: whoever

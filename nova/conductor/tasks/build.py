@@ -7,8 +7,11 @@ its mapping pointed at the cell, its build request deleted and
 host fits, the instances go to cell0 in ERROR with a fault that says why.
 """
 
+import collections
+import contextlib
 import datetime
 import sys
+import threading
 import time
 
 import oslo_messaging as messaging
@@ -93,6 +96,37 @@ def _touch(build_requests):
     return True
 
 
+class _InFlight:
+    """The build requests this conductor process is working on. Its
+    periodic pass touches them before looking for stalled ones, so that
+    no conductor takes a build for lost while one still works on it (a
+    scheduler call may outlast ``task_state_timeout`` under load)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._uuids = collections.Counter()
+
+    @contextlib.contextmanager
+    def working_on(self, instance_uuids):
+        with self._lock:
+            self._uuids.update(instance_uuids)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._uuids.subtract(instance_uuids)
+                self._uuids += collections.Counter()   # drop zeros
+
+    def touch(self, ctxt):
+        with self._lock:
+            uuids = list(self._uuids)
+        objects.BuildRequest.touch_all(ctxt, uuids)
+        return len(uuids)
+
+
+IN_FLIGHT = _InFlight()
+
+
 class _Stopping(Exception):
     """This conductor is stopping while it waits to schedule again."""
 
@@ -151,6 +185,16 @@ class BuildTask:
                                      injected_files, requested_networks,
                                      block_device_mapping, tags=None):
         instance_uuids = [br.instance_uuid for br in build_requests]
+        with IN_FLIGHT.working_on(instance_uuids):
+            self._schedule_and_build(
+                ctxt, build_requests, request_specs, image, admin_password,
+                injected_files, requested_networks, block_device_mapping,
+                tags, instance_uuids)
+
+    def _schedule_and_build(self, ctxt, build_requests, request_specs,
+                            image, admin_password, injected_files,
+                            requested_networks, block_device_mapping, tags,
+                            instance_uuids):
         try:
             host_lists = self._select_with_retries(
                 ctxt, request_specs[0], instance_uuids,

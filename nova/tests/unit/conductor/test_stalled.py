@@ -108,6 +108,33 @@ def test_a_build_request_never_scheduled_twice_goes_to_cell0(
     assert mapping.cell_mapping.uuid == cells.cell0.uuid
 
 
+def test_a_build_this_conductor_works_on_is_not_taken_for_lost(
+        cells, placement, rpc_bus, monkeypatch):
+    # A scheduler call that outlasts the timeout: the request is old, but
+    # the conductor's periodic pass touches what it works on first.
+    from nova.conductor import manager
+    from nova.conductor.tasks import build
+    node = cells.add_compute('host1')
+    br, _spec = test_build._boot_request(cells.ctxt)
+    _claim(cells.ctxt, node, br.instance_uuid)
+    _age_build_request(cells.ctxt, br.instance_uuid)
+    sent = []
+    monkeypatch.setattr(
+        'nova.conductor.rpcapi.ComputeTaskAPI.schedule_and_build_instances',
+        lambda self, ctxt, **kw: sent.append(kw))
+    conductor = manager.ConductorManager(host='c1')
+    conductor._last_stalled_poll = float('-inf')
+    with build.IN_FLIGHT.working_on([br.instance_uuid]):
+        conductor._end_stalled(cells.ctxt)
+    assert sent == []
+    assert test_build._allocations(placement, br.instance_uuid) != {}
+    # Once no conductor works on it, it is stale again a timeout later.
+    _age_build_request(cells.ctxt, br.instance_uuid)
+    conductor._last_stalled_poll = float('-inf')
+    conductor._end_stalled(cells.ctxt)
+    assert len(sent) == 1
+
+
 def test_a_young_build_request_is_left_to_the_conductor(cells, placement):
     br, _spec = test_build._boot_request(cells.ctxt)
     assert _end(cells) == {'build_requests': 0, 'instance_mappings': 0,
