@@ -247,11 +247,13 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
             usage['ram'] += flavor.memory_mb
         return usage
 
-    def _check_quota(self, context, flavor, min_count, max_count):
+    def _check_quota(self, context, flavor, min_count, max_count,
+                     limits=None):
         """How many instances (<= max_count) fit the quota of the project
         and of the user (nova.quota: overrides, classes, defaults)."""
         from nova import quota
-        return quota.check_instances(context, flavor, min_count, max_count)
+        return quota.check_instances(context, flavor, min_count, max_count,
+                                     limits=limits)
 
     def _new_instance(self, context, flavor, image, name, index, count,
                       reservation_id, options):
@@ -301,7 +303,7 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                requested_networks=None, availability_zone=None,
                user_data=None, config_drive=False, admin_password=None,
                access_ip_v4=None, access_ip_v6=None, scheduler_hints=None,
-               tags=None, trusted_certs=None):
+               tags=None, trusted_certs=None, destination=None):
         """Accept a boot; returns (instances, reservation_id).
 
         Everything is checked before anything is written, and what was
@@ -338,16 +340,21 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                 description, key_name, key_data, availability_zone,
                 config_drive, access_ip_v4, access_ip_v6, user_data,
                 metadata, tags, scheduler_hints, requested_networks,
-                admin_password, trusted_certs=trusted_certs)
+                admin_password, trusted_certs=trusted_certs,
+                destination=destination)
 
     def _create_within_quota(self, context, flavor, image, name, min_count,
                              max_count, description, key_name, key_data,
                              availability_zone, config_drive, access_ip_v4,
                              access_ip_v6, user_data, metadata, tags,
                              scheduler_hints, requested_networks,
-                             admin_password, trusted_certs=None):
+                             admin_password, trusted_certs=None,
+                             destination=None):
         from nova import quota
-        count = self._check_quota(context, flavor, min_count, max_count)
+        limits = quota.scoped_limits(context, context.project_id,
+                                     context.user_id)
+        count = self._check_quota(context, flavor, min_count, max_count,
+                                  limits=limits)
         reservation_id = f'r-{uuidutils.generate_uuid()[:8]}'
         options = {
             'description': description, 'key_name': key_name,
@@ -364,10 +371,10 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                      for i in range(count)]
         build_requests, request_specs = self._record_boot(
             context, instances, flavor, image, availability_zone,
-            scheduler_hints, requested_networks, tags)
+            scheduler_hints, requested_networks, tags, destination)
         try:
             # The recheck: racing boots may all have passed the check.
-            quota.recheck_instances(context, flavor)
+            quota.recheck_instances(context, flavor, limits=limits)
             server_group.add_members(context, scheduler_hints, request_specs)
         except exception.OverQuota:
             self._forget_boot(context, build_requests, request_specs)
@@ -387,9 +394,11 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
 
     def _record_boot(self, context, instances, flavor, image,
                      availability_zone, scheduler_hints,
-                     requested_networks, tags):
+                     requested_networks, tags, destination=None):
         """Write RequestSpec, BuildRequest and InstanceMapping per instance,
-        all or nothing."""
+        all or nothing. ``destination`` (host, node), either may be None:
+        where the scheduler must place them (it still checks the host);
+        the specs handed to the conductor carry it, the stored ones not."""
         build_requests, request_specs, mappings = [], [], []
         try:
             for instance in instances:
@@ -398,6 +407,12 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                     availability_zone, scheduler_hints, context.project_id,
                     context.user_id, requested_networks=requested_networks)
                 spec.create()
+                if destination is not None:
+                    # For this placement only (not stored): later moves
+                    # and unshelves choose freely again.
+                    host, node = destination
+                    spec.force_hosts = [host] if host else None
+                    spec.force_nodes = [node] if node else None
                 request_specs.append(spec)
                 build_request = objects.BuildRequest(
                     context, instance=instance, instance_uuid=instance.uuid,

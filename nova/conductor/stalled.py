@@ -108,20 +108,13 @@ def _last_change(obj):
 def _redrive(ctxt, build_request):
     """Send a stale build request to the conductors again (its first
     conductor stopped with it, or the message was lost); False when it
-    was re-driven before."""
-    instance = build_request.instance
-    if compute_utils.was_redriven(instance):
-        return False
+    has no request spec."""
     try:
         spec = objects.RequestSpec.get_by_instance_uuid(
             ctxt, build_request.instance_uuid)
     except exception.RequestSpecNotFound:
         return False
-    if not instance.obj_attr_is_set('system_metadata'):
-        instance.system_metadata = {}
-    compute_utils.mark_redriven(instance)
-    build_request.save()
-    image = compute_utils.build_image(spec, instance)
+    image = compute_utils.build_image(spec, build_request.instance)
     from nova.conductor import rpcapi as conductor_rpcapi
     LOG.warning('Build request of %s was not scheduled in time; sending it '
                 'to the conductors again', build_request.instance_uuid)
@@ -140,18 +133,29 @@ def _end_unscheduled_builds(ctxt, reportclient, cutoff, timeout):
         last = _last_change(build_request)
         if last is None or last > cutoff:
             continue
+        first_time = build_request.attempt == 0
+        if first_time:
+            # The instance made from it is not built again by its compute.
+            instance = build_request.instance
+            if not instance.obj_attr_is_set('system_metadata'):
+                instance.system_metadata = {}
+            compute_utils.mark_redriven(instance)
+        # From here on no conductor holding an earlier copy builds it
+        # (each checks its attempt before it claims and before it creates
+        # the instance); one that touched it meanwhile keeps it.
+        if not build_request.supersede_if_stale(cutoff):
+            continue
         # Whatever the scheduler claimed for it is of no use now (and a
         # new claim for the same consumer would conflict with it).
         _release(ctxt, reportclient, build_request.instance_uuid)
-        try:
-            if _redrive(ctxt, build_request):
-                ended += 1
-                continue
-        except exception.BuildRequestNotFound:
-            continue    # scheduled or deleted meanwhile
-        except Exception:  # bury it rather than try for ever
-            LOG.exception('Could not send the build request of %s again',
-                          build_request.instance_uuid)
+        if first_time:
+            try:
+                if _redrive(ctxt, build_request):
+                    ended += 1
+                    continue
+            except Exception:  # bury it rather than try for ever
+                LOG.exception('Could not send the build request of %s '
+                              'again', build_request.instance_uuid)
         LOG.warning('Build request of %s was not scheduled within %d s',
                     build_request.instance_uuid, timeout)
         try:

@@ -18,7 +18,8 @@ from nova.objects import _db, base, fields
 
 @base.NovaObjectRegistry.register
 class BuildRequest(base.NovaTimestampObject, base.NovaObject):
-    VERSION = '1.0'
+    # 1.1: attempt
+    VERSION = '1.1'
 
     fields: ClassVar[dict] = {
         'id': fields.IntegerField(),
@@ -26,12 +27,15 @@ class BuildRequest(base.NovaTimestampObject, base.NovaObject):
         'project_id': fields.StringField(),
         'instance': fields.ObjectField('Instance'),
         'tags': fields.ListOfStringsField(default=[]),
+        # The sending to the conductors this copy belongs to (0: the API's).
+        'attempt': fields.IntegerField(default=0),
     }
 
     @staticmethod
     def _from_db_object(context, obj, row):
         _db.from_row(obj, row, ('id', 'instance_uuid', 'project_id',
-                                'created_at', 'updated_at'), context)
+                                'attempt', 'created_at', 'updated_at'),
+                     context)
         instance = objects.Instance.obj_from_primitive(
             jsonutils.loads(row.instance))
         instance._context = context
@@ -65,6 +69,7 @@ class BuildRequest(base.NovaTimestampObject, base.NovaObject):
                 project_id=self.project_id,
                 instance=jsonutils.dumps(self.instance.obj_to_primitive()),
                 tags=jsonutils.dumps(list(tags)),
+                attempt=0,
                 created_at=_db.utcnow())
             session.add(row)
             session.flush()
@@ -93,6 +98,53 @@ class BuildRequest(base.NovaTimestampObject, base.NovaObject):
             session.execute(sa.update(models.BuildRequest).where(
                 models.BuildRequest.instance_uuid.in_(list(instance_uuids))
             ).values(updated_at=_db.utcnow()))
+
+    @base.remotable_classmethod
+    def touch_current(cls, context, build_requests):
+        """Touch those of ``build_requests`` whose attempt is still the live
+        one (a conductor works on them); the set of their instance uuids.
+        The others were re-sent after this copy was (a later attempt owns
+        them) or deleted."""
+        by_attempt = {}
+        for build_request in build_requests:
+            by_attempt.setdefault(build_request.attempt, []).append(
+                build_request.instance_uuid)
+        current = set()
+        with api_db.context_manager.writer.using(context) as session:
+            for attempt, uuids in by_attempt.items():
+                where = (models.BuildRequest.instance_uuid.in_(uuids),
+                         models.BuildRequest.attempt == attempt)
+                count = session.execute(sa.update(models.BuildRequest).where(
+                    *where).values(updated_at=_db.utcnow())).rowcount
+                if count == len(uuids):
+                    current.update(uuids)
+                elif count:
+                    current.update(session.scalars(sa.select(
+                        models.BuildRequest.instance_uuid).where(*where)))
+        return current
+
+    @base.remotable
+    def supersede_if_stale(self, cutoff):
+        """Raise the attempt (and save the instance) if nothing touched the
+        request since ``cutoff`` (naive UTC) and no one raised it
+        meanwhile: from then on this copy is the only live one. False when
+        a conductor is working on it, or it is gone."""
+        table = models.BuildRequest
+        last = sa.func.coalesce(table.updated_at, table.created_at)
+        with api_db.context_manager.writer.using(self._context) as session:
+            count = session.execute(sa.update(table).where(
+                table.instance_uuid == self.instance_uuid,
+                table.attempt == self.attempt,
+                last <= cutoff,
+            ).values(
+                attempt=self.attempt + 1,
+                instance=jsonutils.dumps(self.instance.obj_to_primitive()),
+                updated_at=_db.utcnow())).rowcount
+        if not count:
+            return False
+        self.attempt += 1
+        self.obj_reset_changes(recursive=True)
+        return True
 
     @base.remotable
     def destroy(self):

@@ -20,6 +20,9 @@ def make_app(connection, auth_strategy='noauth2'):
     config.set_default('auth_strategy', auth_strategy, group='api')
     config.set_default('connection', connection, group='placement_database')
     config.set_default('sync_on_startup', True, group='placement_database')
+    # One thread per request: a burst of claims must not wait 30 s for one
+    # of oslo.db's default 15 connections (nova's own pools allow 55).
+    config.set_default('max_overflow', 50, group='placement_database')
     config([], project='placement', default_config_files=[])
     db_api.configure(config)
     # Many threads write Placement's SQLite file too: same tuning as nova's.

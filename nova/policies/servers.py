@@ -39,6 +39,13 @@ rules = [
     _rule('create:forced_host', base.ADMIN,
           'Force a host with availability_zone "zone:host:node".',
           [{'method': 'POST', 'path': '/servers'}]),
+    policy.DocumentedRuleDefault(
+        name='compute:servers:create:requested_destination',
+        check_str=base.ADMIN,
+        description='Create a server on a given host and/or hypervisor '
+                    'node (2.74); the scheduler still checks it.',
+        operations=[{'method': 'POST', 'path': '/servers'}],
+        scope_types=['project']),
     _rule('create:trusted_certs', base.PROJECT_MEMBER_OR_ADMIN,
           'Create a server with trusted_image_certificates (2.63).',
           [{'method': 'POST', 'path': '/servers'}]),

@@ -85,15 +85,24 @@ def _map_to_cell(ctxt, instance_uuid, cell):
     mapping.save()
 
 
-def _touch(build_requests):
-    """Save the build requests (their updated_at says a conductor works on
-    them); False once one was deleted (the user deleted the server)."""
+def _still_current(ctxt, build_requests):
+    """Touch the build requests (their updated_at says a conductor works on
+    them); the subset this conductor may still build: the others were
+    deleted by their user or sent again to the conductors after this copy
+    was (nova.conductor.stalled), and the later attempt owns them."""
+    current = objects.BuildRequest.touch_current(ctxt, build_requests)
+    return [br for br in build_requests if br.instance_uuid in current]
+
+
+def _gone(ctxt, build_request):
+    """Whether the build request was deleted (its server deleted), as
+    opposed to superseded by a later attempt."""
     try:
-        for build_request in build_requests:
-            build_request.save()
+        objects.BuildRequest.get_by_instance_uuid(ctxt,
+                                                  build_request.instance_uuid)
     except exception.BuildRequestNotFound:
-        return False
-    return True
+        return True
+    return False
 
 
 class _InFlight:
@@ -129,6 +138,11 @@ IN_FLIGHT = _InFlight()
 
 class _Stopping(Exception):
     """This conductor is stopping while it waits to schedule again."""
+
+
+class _NotWanted(Exception):
+    """The build requests were deleted or sent again while this conductor
+    waited to schedule them again."""
 
 
 def _passing(ctxt, exc):
@@ -186,10 +200,38 @@ class BuildTask:
                                      block_device_mapping, tags=None):
         instance_uuids = [br.instance_uuid for br in build_requests]
         with IN_FLIGHT.working_on(instance_uuids):
+            wanted = self._current_part(ctxt, build_requests, request_specs)
+            if not wanted:
+                return
+            build_requests, request_specs = wanted
             self._schedule_and_build(
                 ctxt, build_requests, request_specs, image, admin_password,
                 injected_files, requested_networks, block_device_mapping,
-                tags, instance_uuids)
+                tags, [br.instance_uuid for br in build_requests])
+
+    @staticmethod
+    def _current_part(ctxt, build_requests, request_specs):
+        """The build requests (and their specs) still this message's to
+        build: a message that waited in the queue past the deadline was
+        sent again meanwhile, and only the later one may build."""
+        current = {br.instance_uuid
+                   for br in _still_current(ctxt, build_requests)}
+        if len(current) == len(build_requests):
+            return build_requests, request_specs
+        for br in build_requests:
+            if br.instance_uuid not in current:
+                LOG.info('Not building %s: its server was deleted or its '
+                         'build was sent again since this request was',
+                         br.instance_uuid)
+        pairs = [(br, spec) for br, spec in zip(build_requests,
+                                                request_specs)
+                 if br.instance_uuid in current]
+        if not pairs:
+            return None
+        if len(request_specs) < len(build_requests):
+            # One spec for the whole request (multi-create).
+            return [br for br, _spec in pairs], request_specs
+        return [br for br, _spec in pairs], [spec for _br, spec in pairs]
 
     def _schedule_and_build(self, ctxt, build_requests, request_specs,
                             image, admin_password, injected_files,
@@ -198,12 +240,20 @@ class BuildTask:
         try:
             host_lists = self._select_with_retries(
                 ctxt, request_specs[0], instance_uuids,
-                still_wanted=lambda: _touch(build_requests))
+                still_wanted=lambda: len(_still_current(
+                    ctxt, build_requests)) == len(build_requests))
         except _Stopping:
             # The build requests stay: after the restart the conductor's
             # deadline sends them again (nova.conductor.stalled).
             LOG.warning('Stopping: the build of %s is left for the next '
                         'start', instance_uuids)
+            return
+        except _NotWanted:
+            # Deleted or sent again: a deleted one's claim is nobody's; a
+            # re-sent one's belongs to the later attempt.
+            for br in build_requests:
+                if _gone(ctxt, br):
+                    self._release(ctxt, br.instance_uuid)
             return
         except Exception as exc:
             # NoValidHost (or a scheduler that failed): every instance of
@@ -212,7 +262,7 @@ class BuildTask:
             if not isinstance(exc, exception.NoValidHost):
                 LOG.exception('Scheduling instances %s failed',
                               instance_uuids)
-            for br in build_requests:
+            for br in self._buryable(ctxt, build_requests):
                 if not isinstance(exc, exception.NoValidHost):
                     # The scheduler may have claimed before it failed or
                     # stopped answering: nothing will use that claim.
@@ -256,8 +306,10 @@ class BuildTask:
                 return self._select(ctxt, spec, instance_uuids)
             except Exception as exc:
                 if (time.monotonic() + delay > deadline or
-                        not _passing(ctxt, exc) or not still_wanted()):
+                        not _passing(ctxt, exc)):
                     raise
+                if not still_wanted():
+                    raise _NotWanted() from exc
                 LOG.warning('Scheduling instances %s failed (%s); trying '
                             'again in %d s', instance_uuids, exc, delay)
                 # A claim made before the failure would be in the way.
@@ -266,6 +318,16 @@ class BuildTask:
                 if service.STOPPING.wait(delay):
                     raise _Stopping() from exc
                 delay = min(delay * 2, 10)
+
+    @staticmethod
+    def _buryable(ctxt, build_requests):
+        try:
+            return _still_current(ctxt, build_requests)
+        except Exception:   # the DB: the deadline ends them later
+            LOG.exception('Could not check the build requests of %s; '
+                          'leaving them to the stalled-build deadline',
+                          [br.instance_uuid for br in build_requests])
+            return []
 
     def _bury(self, ctxt, build_request, exc, exc_info, tags):
         try:
@@ -293,6 +355,18 @@ class BuildTask:
                    image, admin_password, injected_files, requested_networks,
                    block_device_mapping, tags):
         selected = host_list[0]
+        if not _still_current(ctxt, [build_request]):
+            # Deleted: nobody uses the claim. Sent again: the later attempt
+            # owns the server (and a claim of the same consumer).
+            if _gone(ctxt, build_request):
+                LOG.info('Instance %s was deleted while it was scheduled',
+                         build_request.instance_uuid)
+                self._release(ctxt, build_request.instance_uuid)
+            else:
+                LOG.warning('Not building %s on %s: its build was sent '
+                            'again meanwhile', build_request.instance_uuid,
+                            selected.service_host)
+            return
         cell = self._cell_of(ctxt, selected.service_host, cells)
         with nova_context.target_cell(ctxt, cell) as cctxt:
             instance = build_request.get_new_instance(cctxt)

@@ -150,6 +150,9 @@ class BuildRequest(_Timestamps, Base):
     instance = sa.Column(MediumText)
     tags = sa.Column(sa.Text)
     block_device_mappings = sa.Column(MediumText)
+    # Which sending of the request to the conductors is the live one: a
+    # re-drive raises it, and a conductor holding an older attempt stops.
+    attempt = sa.Column(sa.Integer, nullable=False, server_default='0')
 
 
 class RequestSpec(_Timestamps, Base):

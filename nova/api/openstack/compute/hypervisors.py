@@ -167,7 +167,8 @@ class HypervisorsController:
         for cell, node, svc in nodes:
             body = view(req, node, svc)
             if servers:
-                self._add_servers(ctxt, cell, node, body)
+                self._add_servers(ctxt, cell, node, body,
+                                  always=avr.is_supported(req, '2.75'))
             items.append(body)
         result = {'hypervisors': items}
         if paged and items and len(items) == limit:
@@ -208,13 +209,14 @@ class HypervisorsController:
         raise HypervisorNotFound(hypervisor=id)
 
     @staticmethod
-    def _add_servers(ctxt, cell, node, body):
-        """2.53 ``with_servers``: the node's servers, when it has any."""
+    def _add_servers(ctxt, cell, node, body, always=False):
+        """2.53 ``with_servers``: the node's servers, when it has any;
+        ``always`` (2.75): an empty list too."""
         with nova_context.target_cell(ctxt, cell) as cctxt:
             instances = objects.InstanceList.get_by_host_and_node(
                 cctxt, node.host, node.hypervisor_hostname,
                 expected_attrs=[])
-        if instances:
+        if instances or always:
             body['servers'] = [{'uuid': i.uuid, 'name': i.name}
                                for i in instances]
 
@@ -225,7 +227,8 @@ class HypervisorsController:
         cell, node, svc = self._find(req, id)
         body = self._detail(req, node, svc)
         if avr.is_supported(req, '2.53') and _with_servers(req):
-            self._add_servers(ctxt, cell, node, body)
+            self._add_servers(ctxt, cell, node, body,
+                              always=avr.is_supported(req, '2.75'))
         return {'hypervisor': body}
 
     def uptime(self, req, id):

@@ -292,8 +292,12 @@ class ServerActionsController:
             metadata=args.get('metadata'),
             preserve_ephemeral=args.get('preserve_ephemeral', False),
             **updates)
+        statuses = servers_api.host_statuses(self.compute_api, req,
+                                             [instance])
         server = views.add_server_groups(
-            req, views.updated(req, instance, rebuild=True), instance.uuid)
+            req, views.updated(req, instance, rebuild=True,
+                               host_status=statuses.get(instance.uuid)),
+            instance.uuid)
         server['adminPass'] = password
         return {'server': server}
 

@@ -59,6 +59,49 @@ def trusted_certs(requested, volume_backed, volume_message):
     return list(glance.default_trusted_certificate_ids) or None
 
 
+def _compute_nodes(ctxt):
+    """[(cell, ComputeNode, its host)] of every cell that answers."""
+    from nova.api.openstack.compute import cell_hosts
+    return [(cell, node, svc.host if svc is not None else node.host)
+            for cell, node, svc in cell_hosts.compute_nodes(ctxt)]
+
+
+def host_statuses(compute_api, req, instances):
+    """host_status (2.16) per instance, for those allowed to see it."""
+    if not avr.is_supported(req, '2.16'):
+        return {}
+    if not req.context.can('os_compute_api:servers:show:host_status',
+                           fatal=False):
+        return {}
+    statuses = {}
+    by_host = {}
+    for instance in instances:
+        host = instance.host if instance.obj_attr_is_set('host') else None
+        if not host:
+            statuses[instance.uuid] = ''
+            continue
+        if host not in by_host:
+            by_host[host] = _host_status(compute_api, req.context, instance)
+        statuses[instance.uuid] = by_host[host]
+    return statuses
+
+
+def _host_status(compute_api, ctxt, instance):
+    try:
+        cell = compute_api.cell_of(ctxt, instance.uuid)
+        with nova_context.target_cell(ctxt, cell) as cctxt:
+            service = objects.Service.get_by_compute_host(cctxt,
+                                                          instance.host)
+        if service.forced_down:
+            return 'DOWN'
+        if not compute_api.servicegroup_api.service_is_up(service):
+            return 'DOWN'
+        return 'MAINTENANCE' if service.disabled else 'UP'
+    except Exception as exc:  # noqa: BLE001 - informative only
+        LOG.debug('No host status for %s: %s', instance.host, exc)
+        return 'UNKNOWN'
+
+
 class ServerNotFoundForFilter(Exception):
     """A filter that matches nothing (e.g. an unknown flavor)."""
 
@@ -74,39 +117,7 @@ class ServersController:
         return self.compute_api.get(req.context, server_id)
 
     def _host_statuses(self, req, instances):
-        """host_status (2.16) per instance, for those allowed to see it."""
-        if not avr.is_supported(req, '2.16'):
-            return {}
-        if not req.context.can('os_compute_api:servers:show:host_status',
-                               fatal=False):
-            return {}
-        statuses = {}
-        by_host = {}
-        for instance in instances:
-            host = instance.host if instance.obj_attr_is_set('host') \
-                else None
-            if not host:
-                statuses[instance.uuid] = ''
-                continue
-            if host not in by_host:
-                by_host[host] = self._host_status(req.context, instance)
-            statuses[instance.uuid] = by_host[host]
-        return statuses
-
-    def _host_status(self, ctxt, instance):
-        try:
-            cell = self.compute_api.cell_of(ctxt, instance.uuid)
-            with nova_context.target_cell(ctxt, cell) as cctxt:
-                service = objects.Service.get_by_compute_host(
-                    cctxt, instance.host)
-            if service.forced_down:
-                return 'DOWN'
-            if not self.compute_api.servicegroup_api.service_is_up(service):
-                return 'DOWN'
-            return 'MAINTENANCE' if service.disabled else 'UP'
-        except Exception as exc:  # noqa: BLE001 - informative only
-            LOG.debug('No host status for %s: %s', instance.host, exc)
-            return 'UNKNOWN'
+        return host_statuses(self.compute_api, req, instances)
 
     def show(self, req, id):
         try:
@@ -264,14 +275,16 @@ class ServersController:
             instances = down_cells.merge(instances, partial)[:limit]
         return views.index(req, instances, limit, detailed, statuses)
 
-    @validation.query_schema(schema.index_query_v273, '2.73')
+    @validation.query_schema(schema.index_query_v275, '2.75')
+    @validation.query_schema(schema.index_query_v273, '2.73', '2.74')
     @validation.query_schema(schema.index_query_v266, '2.66', '2.72')
     @validation.query_schema(schema.index_query_v226, '2.26', '2.65')
     @validation.query_schema(schema.index_query, '2.0', '2.25')
     def index(self, req):
         return self._list(req, detailed=False)
 
-    @validation.query_schema(schema.index_query_v273, '2.73')
+    @validation.query_schema(schema.index_query_v275, '2.75')
+    @validation.query_schema(schema.index_query_v273, '2.73', '2.74')
     @validation.query_schema(schema.index_query_v266, '2.66', '2.72')
     @validation.query_schema(schema.index_query_v226, '2.26', '2.65')
     @validation.query_schema(schema.index_query, '2.0', '2.25')
@@ -336,6 +349,35 @@ class ServersController:
         return image_ref
 
     @staticmethod
+    def _requested_destination(ctxt, server, az):
+        """2.74: (host, node) the server must boot on, or None. 400 for
+        an unknown host or node, a node not of the host, or with the
+        ``zone:host:node`` form of availability_zone."""
+        host = server.get('host')
+        node = server.get('hypervisor_hostname')
+        if not (host or node):
+            return None
+        ctxt.can('compute:servers:create:requested_destination',
+                 target={'project_id': ctxt.project_id,
+                         'user_id': ctxt.user_id})
+        if az and ':' in az:
+            raise exception.ValidationError(
+                detail='host and/or hypervisor_hostname cannot be combined '
+                       'with a host in availability_zone (zone:host:node).')
+        nodes = [(svc_host, cn.hypervisor_hostname)
+                 for _cell, cn, svc_host in _compute_nodes(ctxt)]
+        if host and not any(h == host for h, _n in nodes):
+            raise exception.ValidationError(
+                detail=f'host: compute host {host} could not be found.')
+        if node and not any(n == node and (not host or h == host)
+                            for h, n in nodes):
+            where = f' on host {host}' if host else ''
+            raise exception.ValidationError(
+                detail=f'hypervisor_hostname: compute node {node} could '
+                       f'not be found{where}.')
+        return host, node
+
+    @staticmethod
     def _check_volume_types(server):
         """2.67: a ``volume_type`` only for a mapping to a volume."""
         for bdm in server.get('block_device_mapping_v2') or []:
@@ -366,7 +408,8 @@ class ServersController:
                 reason=f'Flavor {flavorid} could not be found.')
 
     @wsgi.response(202)
-    @validation.schema(schema.create_v267, '2.67')
+    @validation.schema(schema.create_v274, '2.74')
+    @validation.schema(schema.create_v267, '2.67', '2.73')
     @validation.schema(schema.create_v263, '2.63', '2.66')
     @validation.schema(schema.create_v257, '2.57', '2.62')
     @validation.schema(schema.create_v252, '2.52', '2.56')
@@ -383,6 +426,7 @@ class ServersController:
                  target={'project_id': ctxt.project_id,
                          'user_id': ctxt.user_id})
         az = server.get('availability_zone')
+        destination = self._requested_destination(ctxt, server, az)
         if az and ':' in az:
             ctxt.can('os_compute_api:servers:create:forced_host',
                      target={'project_id': ctxt.project_id})
@@ -418,7 +462,7 @@ class ServersController:
             access_ip_v4=server.get('accessIPv4'),
             access_ip_v6=server.get('accessIPv6'),
             scheduler_hints=hints, tags=server.get('tags'),
-            trusted_certs=certs)
+            trusted_certs=certs, destination=destination)
         if _bool(server.get('return_reservation_id', False)):
             return {'reservation_id': reservation_id}
         instance = instances[0]
@@ -452,8 +496,11 @@ class ServersController:
         if 'accessIPv6' in spec:
             updates['access_ip_v6'] = spec['accessIPv6'] or None
         instance = self.compute_api.update(ctxt, instance, **updates)
+        statuses = self._host_statuses(req, [instance])
         return {'server': views.add_server_groups(
-            req, views.updated(req, instance), instance.uuid)}
+            req, views.updated(req, instance,
+                               host_status=statuses.get(instance.uuid)),
+            instance.uuid)}
 
     @wsgi.response(204)
     def delete(self, req, id):

@@ -46,7 +46,7 @@ def test_api_db_sync_and_version(env, capsys):
     assert env('api_db', 'sync') == 0
     capsys.readouterr()
     assert env('api_db', 'version') == 0
-    assert capsys.readouterr().out.strip() == 'api_0001'
+    assert capsys.readouterr().out.strip() == 'api_0002'
 
 
 def test_db_sync_and_version(env, capsys):

@@ -7,6 +7,7 @@ import threading
 import oslo_messaging as messaging
 import pytest
 import requests
+import sqlalchemy as sa
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils, uuidutils
 
@@ -14,7 +15,9 @@ import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import task_states, vm_states
-from nova.conductor import manager
+from nova.conductor import manager, stalled
+from nova.db.api import api as api_db
+from nova.db.api import models as api_models
 from nova.scheduler.client import report
 
 CONF = nova.conf.CONF
@@ -387,17 +390,98 @@ def test_a_retried_build_request_is_kept_fresh_for_the_deadline(
     real = conductor.builder.scheduler.select_destinations
     seen = []
 
+    long_ago = timeutils.utcnow().replace(tzinfo=None) - \
+        datetime.timedelta(hours=1)
+
     def flaky(*args, **kwargs):
         if not seen:
-            seen.append(objects.BuildRequest.get_by_instance_uuid(
-                cells.ctxt, br.instance_uuid).updated_at)
+            # As if the first try had taken an hour.
+            with api_db.context_manager.writer.using(cells.ctxt) as session:
+                session.execute(sa.update(api_models.BuildRequest).values(
+                    updated_at=long_ago))
+            seen.append(long_ago)
             raise exception.PlacementAPIConnectFailure(reason='away')
         seen.append(objects.BuildRequest.get_by_instance_uuid(
-            cells.ctxt, br.instance_uuid).updated_at)
+            cells.ctxt, br.instance_uuid).updated_at.replace(tzinfo=None))
         return real(*args, **kwargs)
     monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
                         flaky)
     monkeypatch.setattr('nova.conductor.tasks.build.service.STOPPING.wait',
                         lambda s: False)
     _build(conductor, cells.ctxt, br, spec)
-    assert seen[0] is None and seen[1] is not None
+    assert seen[1] - seen[0] > datetime.timedelta(minutes=59)
+
+
+def _age_build_request(ctxt, uuid):
+    long_ago = timeutils.utcnow().replace(tzinfo=None) - \
+        datetime.timedelta(seconds=CONF.task_state_timeout + 60)
+    with api_db.context_manager.writer.using(ctxt) as session:
+        session.execute(sa.update(api_models.BuildRequest).where(
+            api_models.BuildRequest.instance_uuid == uuid).values(
+            created_at=long_ago, updated_at=long_ago))
+
+
+def _end_stalled(cells):
+    return stalled.end_stalled(cells.ctxt, report.report_client_singleton())
+
+
+def test_a_build_message_that_waited_past_its_resend_builds_nothing(
+        cells, placement, scheduler_service, compute_bus, monkeypatch):
+    # The first message sat in the queue past the deadline: the request
+    # was sent again, and only the second message may build the server.
+    cells.add_compute('host1')
+    conductor = manager.ComputeTaskManager()
+    first, spec = _boot_request(cells.ctxt)
+    resent = []
+    monkeypatch.setattr(
+        'nova.conductor.rpcapi.ComputeTaskAPI.schedule_and_build_instances',
+        lambda self, ctxt, **kw: resent.append(kw))
+    _age_build_request(cells.ctxt, first.instance_uuid)
+    assert _end_stalled(cells)['build_requests'] == 1
+    second = resent[0]['build_requests'][0]
+    assert (first.attempt, second.attempt) == (0, 1)
+
+    _build(conductor, cells.ctxt, first, spec)
+    assert compute_bus('host1').builds == []
+    assert _allocations(placement, first.instance_uuid) == {}
+    assert objects.BuildRequest.get_by_instance_uuid(
+        cells.ctxt, first.instance_uuid).attempt == 1
+
+    _build(conductor, cells.ctxt, second, spec)
+    assert compute_bus('host1').event.wait(10)
+    assert len(compute_bus('host1').builds) == 1
+    got = _instance_in(cells, cells.cell1, first.instance_uuid)
+    assert got.vm_state == vm_states.BUILDING
+    with pytest.raises(exception.InstanceNotFound):
+        _instance_in(cells, cells.cell0, first.instance_uuid)
+
+
+def test_a_conductor_whose_build_was_resent_meanwhile_creates_nothing(
+        cells, placement, scheduler_service, compute_bus, monkeypatch):
+    # A conductor stuck in scheduling past the deadline (its process did
+    # not touch the request): the request is sent again while it waits;
+    # when it wakes it must leave the server to the later attempt.
+    cells.add_compute('host1')
+    conductor = manager.ComputeTaskManager()
+    br, spec = _boot_request(cells.ctxt)
+    real = conductor.builder.scheduler.select_destinations
+    monkeypatch.setattr(
+        'nova.conductor.rpcapi.ComputeTaskAPI.schedule_and_build_instances',
+        lambda self, ctxt, **kw: None)
+
+    def slow(*args, **kwargs):
+        selected = real(*args, **kwargs)
+        _age_build_request(cells.ctxt, br.instance_uuid)
+        assert _end_stalled(cells)['build_requests'] == 1
+        return selected
+    monkeypatch.setattr(conductor.builder.scheduler, 'select_destinations',
+                        slow)
+    _build(conductor, cells.ctxt, br, spec)
+    assert compute_bus('host1').builds == []
+    with pytest.raises(exception.InstanceNotFound):
+        _instance_in(cells, cells.cell1, br.instance_uuid)
+    mapping = objects.InstanceMapping.get_by_instance_uuid(
+        cells.ctxt, br.instance_uuid)
+    assert mapping.cell_mapping is None
+    assert objects.BuildRequest.get_by_instance_uuid(
+        cells.ctxt, br.instance_uuid).attempt == 1

@@ -135,6 +135,20 @@ def test_a_build_this_conductor_works_on_is_not_taken_for_lost(
     assert len(sent) == 1
 
 
+def test_a_build_request_touched_meanwhile_is_not_sent_again(
+        cells, placement, rpc_bus, monkeypatch):
+    br, _spec = test_build._boot_request(cells.ctxt)
+    _age_build_request(cells.ctxt, br.instance_uuid)
+    stale = objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
+                                                      br.instance_uuid)
+    objects.BuildRequest.touch_all(cells.ctxt, [br.instance_uuid])
+    cutoff = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - \
+        datetime.timedelta(seconds=TIMEOUT)
+    assert not stale.supersede_if_stale(cutoff)
+    assert objects.BuildRequest.get_by_instance_uuid(
+        cells.ctxt, br.instance_uuid).attempt == 0
+
+
 def test_a_young_build_request_is_left_to_the_conductor(cells, placement):
     br, _spec = test_build._boot_request(cells.ctxt)
     assert _end(cells) == {'build_requests': 0, 'instance_mappings': 0,

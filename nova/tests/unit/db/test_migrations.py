@@ -60,7 +60,7 @@ def test_api_and_main_can_share_one_database(tmp_path):
     url = 'sqlite:///%s' % (tmp_path / 'one.db')
     migration.db_sync('api', connection=url)
     migration.db_sync('main', connection=url)
-    assert migration.db_version('api', connection=url) == 'api_0001'
+    assert migration.db_version('api', connection=url) == 'api_0002'
     assert migration.db_version('main', connection=url) == \
         migration.head_version('main')
 

@@ -136,6 +136,12 @@ create_v267 = copy.deepcopy(create_v263)
 create_v267['properties']['server']['properties'][
     'block_device_mapping_v2']['items']['properties']['volume_type'] = {
     'type': ['string', 'null'], 'minLength': 0, 'maxLength': 255}
+# 2.74: the host and/or node to boot on (admins); the scheduler checks it.
+create_v274 = copy.deepcopy(create_v267)
+create_v274['properties']['server']['properties'].update({
+    name: {'type': 'string', 'minLength': 1, 'maxLength': 255,
+           'pattern': '^[a-zA-Z0-9-._]*$'}
+    for name in ('host', 'hypervisor_hostname')})
 
 update = {
     'type': 'object',
@@ -223,3 +229,17 @@ index_query_v266['properties']['changes-before'] = types.single(
 # 2.73: locked or unlocked servers only.
 index_query_v273 = copy.deepcopy(index_query_v266)
 index_query_v273['properties']['locked'] = types.single({'type': 'string'})
+
+
+# 2.75: unknown query parameters are 400 instead of ignored. These are the
+# parameters the Compute API knows (some only filter for admins, others
+# are accepted and ignored as before).
+index_query_v275 = copy.deepcopy(index_query_v273)
+index_query_v275['properties'].update({
+    name: types.single({'type': 'string'}) for name in (
+        'launch_index', 'image_ref', 'kernel_id', 'ramdisk_id',
+        'display_name', 'display_description', 'root_device_name',
+        'config_drive', 'access_ip_v4', 'access_ip_v6', 'auto_disk_config',
+        'progress', 'soft_deleted', 'launched_at', 'terminated_at',
+        'created_at')})
+index_query_v275['additionalProperties'] = False

@@ -1,5 +1,6 @@
 """Flavor bodies, per microversion: 2.55 adds ``description``; 2.61 adds
-``extra_specs`` to the detailed body for those allowed to list them."""
+``extra_specs`` to the detailed body for those allowed to list them;
+2.75 shows no swap as 0 instead of an empty string."""
 
 from nova.api.openstack import api_version_request as avr
 from nova.api.openstack import common
@@ -21,8 +22,9 @@ def detail(req, flavor):
         'vcpus': flavor.vcpus,
         'OS-FLV-EXT-DATA:ephemeral': flavor.ephemeral_gb,
         'OS-FLV-DISABLED:disabled': flavor.disabled,
-        # The API shows "no swap" as an empty string, not 0.
-        'swap': flavor.swap or '',
+        # "No swap" is an empty string up to 2.74, 0 from 2.75.
+        'swap': (flavor.swap or 0) if avr.is_supported(req, '2.75')
+        else (flavor.swap or ''),
         'rxtx_factor': flavor.rxtx_factor,
         'os-flavor-access:is_public': flavor.is_public,
     })

@@ -248,12 +248,21 @@ _DETAIL_ONLY = ('key_name', 'config_drive', 'OS-EXT-AZ:availability_zone',
                 'os-extended-volumes:volumes_attached', 'host_status')
 
 
-def updated(req, instance, rebuild=False):
+def updated(req, instance, rebuild=False, host_status=None):
     """The server as PUT /servers/{id} (``rebuild=False``) or the
     rebuild action answer it: the full view without the detail-only
     attributes and with plain addresses. The rebuild answer carries
     ``key_name`` from 2.54 and ``user_data`` from 2.57; both carry
-    ``trusted_image_certificates`` from 2.63."""
+    ``trusted_image_certificates`` from 2.63. From 2.75 both are the
+    full view of GET /servers/{id} (``host_status`` for those allowed),
+    the rebuild answer with ``user_data`` instead of
+    ``OS-EXT-SRV-ATTR:user_data``."""
+    if avr.is_supported(req, '2.75'):
+        body = show(req, instance, host_status)
+        if rebuild:
+            body.pop('OS-EXT-SRV-ATTR:user_data', None)
+            body['user_data'] = _get(instance, 'user_data')
+        return body
     body = {key: value for key, value in show(req, instance).items()
             if key not in _DETAIL_ONLY and
             not key.startswith('OS-EXT-SRV-ATTR:')}
