@@ -17,20 +17,28 @@ for the instance and run the checks (destination, then source). Then::
                                                      'error' / 'cancelled'
 
 Force complete and abort reach the source while the driver is running.
+While it runs, the driver's copy progress is saved on the migration
+(memory_* and disk_* bytes, shown by GET /servers/{id}/migrations).
 """
 
+import contextlib
 import sys
+import threading
 
+import oslo_messaging as messaging
 from oslo_log import log as logging
 
-from nova import exception, notifications
-from nova.compute import power_state, task_states
+from nova import exception, notifications, objects
+from nova.compute import power_state, task_states, vm_states
 from nova.compute import utils as compute_utils
 from nova.i18n import _
 
 LOG = logging.getLogger(__name__)
 
 EVENT = 'compute_live_migration'
+
+# Seconds between two readings of the driver's copy progress.
+PROGRESS_INTERVAL = 1.0
 
 
 class MigrationPreCheckError(exception.NovaException):
@@ -116,9 +124,11 @@ def live_migration(mgr, ctxt, instance, dest, migration, block_migration,
             if migration.id in mgr.aborted_live_migrations:
                 raise LiveMigrationFailed(reason=_('an admin aborted it.'))
             _set_status(migration, 'running')
-            mgr.driver.live_migration(
-                ctxt, instance, dest, post_method, recover_method,
-                block_migration=block_migration, migrate_data=migrate_data)
+            with _progress_recorded(mgr, ctxt, instance, migration):
+                mgr.driver.live_migration(
+                    ctxt, instance, dest, post_method, recover_method,
+                    block_migration=block_migration,
+                    migrate_data=migrate_data)
             # An abort that came before the driver's copy started ends
             # it as well (the guest has not left: post was not run yet).
             if migration.id in mgr.aborted_live_migrations:
@@ -136,6 +146,44 @@ def live_migration(mgr, ctxt, instance, dest, migration, block_migration,
     _post(mgr, ctxt, instance, dest, migration, migrate_data)
 
 
+@contextlib.contextmanager
+def _progress_recorded(mgr, ctxt, instance, migration):
+    """Save the driver's copy progress on the migration every
+    PROGRESS_INTERVAL seconds while the block runs, and once after."""
+    done = threading.Event()
+    watcher = threading.Thread(
+        target=_watch_progress, name=f'progress-{instance.uuid}',
+        args=(mgr, ctxt, instance, migration.id, done), daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        _record_progress(mgr, ctxt, instance, migration.id)
+
+
+def _watch_progress(mgr, ctxt, instance, migration_id, done):
+    while not done.wait(PROGRESS_INTERVAL):
+        _record_progress(mgr, ctxt, instance, migration_id)
+
+
+def _record_progress(mgr, ctxt, instance, migration_id):
+    try:
+        figures = mgr.driver.live_migration_progress(instance)
+        if not figures:
+            return
+        # A copy of its own: the migrating thread saves the status.
+        progress = objects.Migration(ctxt, id=migration_id)
+        for name in objects.migration.PROGRESS_FIELDS:
+            if figures.get(name) is not None:
+                setattr(progress, name, int(figures[name]))
+        progress.save()
+    except Exception:
+        LOG.warning('Could not record the progress of the live migration '
+                    'of %s', instance.uuid, exc_info=True)
+
+
 def _post(mgr, ctxt, instance, dest, migration, migrate_data):
     """The guest runs on the destination: clean up here, move the
     instance there, drop the source allocation."""
@@ -145,13 +193,14 @@ def _post(mgr, ctxt, instance, dest, migration, migrate_data):
     except Exception:
         LOG.exception('Could not clean up %s on %s after its live '
                       'migration', instance.uuid, mgr.host)
+    # From here the guest runs on the destination only.
+    _set_status(migration, 'post-migrating')
     try:
         mgr.compute_rpcapi.post_live_migration_at_destination(
             ctxt, instance, migration.dest_node, host=dest)
-    except Exception:
-        LOG.exception('Host %s could not finish the live migration of %s',
-                      dest, instance.uuid)
-        _set_status(migration, 'error')
+    except Exception as exc:  # noqa: BLE001 - the instance moves anyway
+        _destination_did_not_finish(mgr, ctxt, instance, dest, migration,
+                                    exc, sys.exc_info())
         return
     try:
         mgr.reportclient.delete_allocation_for_instance(ctxt,
@@ -163,6 +212,83 @@ def _post(mgr, ctxt, instance, dest, migration, migrate_data):
     _notify(mgr, ctxt, instance, 'live_migration_post', 'end')
     LOG.info('Live migration of %s: %s -> %s done', instance.uuid,
              mgr.host, dest)
+
+
+def _destination_did_not_finish(mgr, ctxt, instance, dest, migration, exc,
+                                exc_info):
+    """The guest left this host but the destination did not take the
+    instance over. The row follows the guest. A destination that did not
+    answer (down, restarting) finishes its part when it starts (the
+    migration stays 'post-migrating', see :func:`finish_at_start`); one
+    that failed puts the instance in ERROR with the reason."""
+    unanswered = isinstance(exc, messaging.MessagingTimeout)
+    LOG.error('Host %s %s the live migration of %s; the instance is '
+              'moved there', dest,
+              'did not answer to finish' if unanswered else 'failed to finish',
+              instance.uuid, exc_info=exc_info)
+    instance.host = dest
+    instance.node = migration.dest_node
+    instance.task_state = None
+    if not unanswered:
+        instance.vm_state = vm_states.ERROR
+        compute_utils.add_instance_fault_from_exc(
+            ctxt, instance, exc, exc_info,
+            fault_message=_('Live migration to %(dest)s could not be '
+                            'finished there: %(detail)s') % {
+                'dest': dest,
+                'detail': compute_utils.exception_to_fault(exc)[1]},
+            host=mgr.host)
+    try:
+        instance.save(expected_task_state=[task_states.MIGRATING])
+    except (exception.UnexpectedTaskStateError,
+            exception.InstanceNotFound):
+        LOG.warning('Instance %s changed meanwhile; leaving it', instance.uuid)
+    try:
+        mgr.reportclient.delete_allocation_for_instance(ctxt,
+                                                        migration.uuid)
+    except Exception:
+        LOG.exception('Could not delete the source allocation of '
+                      'migration %s', migration.uuid)
+    if not unanswered:
+        _set_status(migration, 'error')
+
+
+def finish_at_start(mgr, ctxt, updated_before=None):
+    """At start-up of a destination (and, for those older than
+    ``updated_before``, at its stalled-task pass): finish the live
+    migrations whose guest arrived here while this service was away (the
+    source moved the instance row here and left the migration
+    'post-migrating')."""
+    filters = {'dest_compute': mgr.host, 'migration_type': 'live-migration',
+               'status': 'post-migrating'}
+    if updated_before is not None:
+        filters['updated_before'] = updated_before
+    migrations = objects.MigrationList.get_by_filters(ctxt, filters)
+    for migration in migrations:
+        try:
+            instance = objects.Instance.get_by_uuid(ctxt,
+                                                    migration.instance_uuid)
+        except exception.InstanceNotFound:
+            _set_status(migration, 'error')
+            continue
+        if instance.host != mgr.host or instance.task_state is not None:
+            continue    # the source still owns it, or it moved on
+        LOG.info('Finishing the live migration of %s that arrived while '
+                 'this service was away', instance.uuid)
+        try:
+            mgr.driver.post_live_migration_at_destination(
+                ctxt, instance, _nw_info(mgr, ctxt, instance))
+            instance.power_state = _power_state(mgr, instance)
+            instance.save()
+            _set_status(migration, 'completed')
+        except Exception as exc:
+            LOG.exception('Could not finish the live migration of %s',
+                          instance.uuid)
+            compute_utils.add_instance_fault_from_exc(
+                ctxt, instance, exc, sys.exc_info(), host=mgr.host)
+            instance.vm_state = vm_states.ERROR
+            instance.save()
+            _set_status(migration, 'error')
 
 
 def rollback(mgr, ctxt, instance, dest, migration, exc, exc_info, status):

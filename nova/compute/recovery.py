@@ -39,6 +39,12 @@ def recover_instances(mgr, ctxt):
     except Exception:
         LOG.exception('Could not clean up the evacuated instances of %s',
                       mgr.host)
+    from nova.compute import live_migration
+    try:
+        live_migration.finish_at_start(mgr, ctxt)
+    except Exception:
+        LOG.exception('Could not finish the live migrations that arrived '
+                      'at %s', mgr.host)
     why = restarted(mgr.host)
     redrives = []
     for instance in objects.InstanceList.get_by_host(

@@ -65,6 +65,7 @@ class ResourceTracker:
         self._resources = {}        # nodename -> driver resource dict
         self._tracked = {}          # nodename -> {instance uuid: Usage}
         self._in_flight = {}        # nodename -> set of claimed uuids
+        self._move_keys = set()     # those of them that are migrations
         self._lock = threading.RLock()
         self._reported_traits = {}  # nodename -> traits last sent
 
@@ -89,7 +90,13 @@ class ResourceTracker:
             inst for inst in objects.InstanceList.get_by_host(ctxt, self.host)
             if inst.node == nodename and not inst.deleted
             and inst.vm_state != vm_states.DELETED]
+        ended = self._ended_moves(ctxt, nodename)
         with self._lock:
+            for key in ended:
+                LOG.info('Move claim %s on node %s released: its migration '
+                         'ended elsewhere', key, nodename)
+                self._in_flight.get(nodename, set()).discard(key)
+                self._move_keys.discard(key)
             tracked = {inst.uuid: claims.usage_of(inst) for inst in instances}
             previous = self._tracked.get(nodename, {})
             # Builds in flight may not have their host saved yet.
@@ -102,6 +109,24 @@ class ResourceTracker:
             self._save_usage(nodename)
         self._report(ctxt, node)
         return node
+
+    def _ended_moves(self, ctxt, nodename):
+        """Move claims on ``nodename`` whose migration is over or gone: a
+        source that failed after this host prepared the move tells nobody
+        here, and the claim would count until a restart."""
+        from nova.compute import resize
+        with self._lock:
+            keys = self._move_keys & self._in_flight.get(nodename, set())
+        ended = []
+        for key in keys:
+            try:
+                migration = objects.Migration.get_by_uuid(ctxt, key)
+            except exception.NotFound:
+                ended.append(key)
+                continue
+            if migration.status not in resize.IN_PROGRESS_STATUSES:
+                ended.append(key)
+        return ended
 
     def _get_or_create_node(self, ctxt, nodename, resources):
         node = self.compute_nodes.get(nodename)
@@ -283,6 +308,7 @@ class ResourceTracker:
         """Give back a claim whose build failed."""
         with self._lock:
             self._tracked.get(nodename, {}).pop(instance_uuid, None)
+            self._move_keys.discard(instance_uuid)
             self._in_flight.get(nodename, set()).discard(instance_uuid)
             self._save_usage(nodename)
 
@@ -319,6 +345,7 @@ class ResourceTracker:
             claims.check_fits(nodename, usage, self._free(nodename))
             tracked[key] = usage
             self._in_flight.setdefault(nodename, set()).add(key)
+            self._move_keys.add(key)
             self._save_usage(nodename)
         return claims.Claim(self, key, nodename, usage)
 
@@ -331,4 +358,5 @@ class ResourceTracker:
             if usage is not None:
                 tracked[instance_uuid] = usage
             self._in_flight.get(nodename, set()).discard(key)
+            self._move_keys.discard(key)
             self._save_usage(nodename)

@@ -118,6 +118,15 @@ def end_stalled_tasks(mgr, ctxt):
     if timeout <= 0:
         return 0
     ended = 0
+    from nova.compute import live_migration
+    try:
+        # The source moved them here while this service did not answer.
+        live_migration.finish_at_start(
+            mgr, ctxt, updated_before=timeutils.utcnow() -
+            datetime.timedelta(seconds=timeout))
+    except Exception:
+        LOG.exception('Could not finish the live migrations that arrived '
+                      'at %s', mgr.host)
     for instance in stalled_instances(ctxt, mgr.host, timeout):
         if instance.uuid in mgr.operations:
             continue

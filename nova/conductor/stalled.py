@@ -265,6 +265,11 @@ def _end_orphan_migrations(cctxt, reportclient, cutoff):
             instance = None
         if instance is not None and instance.task_state is not None:
             continue    # the instance's own deadline comes first
+        if instance is not None and any(
+                m.migration_type == 'live-migration' and
+                m.status == 'post-migrating' and
+                m.dest_compute == instance.host for m in open_migrations):
+            continue    # its destination finishes it when it is back
         if instance is None:
             for migration in open_migrations:
                 _release(cctxt, reportclient, migration.uuid)

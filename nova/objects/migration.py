@@ -24,7 +24,12 @@ _FIELDS = ('id', 'uuid', 'source_compute', 'dest_compute', 'source_node',
            'dest_node', 'dest_host', 'old_instance_type_id',
            'new_instance_type_id', 'instance_uuid', 'status',
            'migration_type', 'hidden', 'user_id', 'project_id',
-           'created_at', 'updated_at', 'deleted_at', 'deleted')
+           'created_at', 'updated_at', 'deleted_at', 'deleted') + \
+    ('memory_total', 'memory_processed', 'memory_remaining', 'disk_total',
+     'disk_processed', 'disk_remaining')
+
+# A live migration's copy progress, in bytes (null: not reported).
+PROGRESS_FIELDS = _FIELDS[-6:]
 
 MIGRATION_TYPES = ('migration', 'resize', 'live-migration', 'evacuation')
 
@@ -40,7 +45,8 @@ class MigrationNotFoundByStatus(exception.NotFound):
 
 @base.NovaObjectRegistry.register
 class Migration(base.NovaPersistentObject, base.NovaObject):
-    VERSION = '1.0'
+    # 1.1: memory_* and disk_* progress of a live migration
+    VERSION = '1.1'
 
     fields: ClassVar[dict] = {
         'id': fields.IntegerField(),
@@ -58,6 +64,8 @@ class Migration(base.NovaPersistentObject, base.NovaObject):
         'hidden': fields.BooleanField(default=False),
         'user_id': fields.StringField(nullable=True),
         'project_id': fields.StringField(nullable=True),
+        **{name: fields.IntegerField(nullable=True)
+           for name in PROGRESS_FIELDS},
     }
 
     @staticmethod

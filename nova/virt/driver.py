@@ -327,6 +327,15 @@ class ComputeDriver:
         """Stop the running live migration of ``instance``."""
         raise NotImplementedError()
 
+    def live_migration_progress(self, instance):
+        """How far the copy of ``instance``'s live migration is, while
+        :meth:`live_migration` runs and once after it returned: a dict of
+        byte counts ``memory_total``, ``memory_processed``,
+        ``memory_remaining``, ``disk_total``, ``disk_processed`` and
+        ``disk_remaining`` (disk ones 0 without block migration), or None
+        when the driver cannot tell (the API then shows nulls)."""
+        return
+
     def get_console_output(self, context, instance):
         """The guest's console log as a string."""
         raise NotImplementedError()

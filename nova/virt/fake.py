@@ -92,6 +92,7 @@ class FakeDriver(driver.ComputeDriver):
         self._host = None
         self._guests = {}
         self._live = {}    # {uuid: live migration requests}, see below
+        self._live_copied = {}  # {uuid: final figures, read once}
         self._lock = threading.Lock()
 
     # -- fault injection (tests) --------------------------------------------
@@ -355,6 +356,8 @@ class FakeDriver(driver.ComputeDriver):
             delay = (self._delays.get((self._host, 'live_migration'))
                      or self._delays.get((ANY_HOST, 'live_migration')))
         live = self._live_state(instance)
+        live.update(started=time.monotonic(), memory=instance.memory_mb << 20,
+                    disk=(instance.root_gb << 30) if block_migration else 0)
         deadline = time.monotonic() + (
             60 if isinstance(delay, threading.Event) else (delay or 0))
         while time.monotonic() < deadline:
@@ -364,6 +367,8 @@ class FakeDriver(driver.ComputeDriver):
                 break
         with self._lock:
             self._live.pop(instance.uuid, None)
+            if not live['aborted']:
+                self._live_copied[instance.uuid] = self._copied(live, True)
         try:
             if live['aborted']:
                 raise exception.NovaException(
@@ -381,6 +386,28 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             return self._live.setdefault(
                 instance.uuid, {'done': threading.Event(), 'aborted': False})
+
+    # The fake "copies" at this many bytes per second.
+    COPY_RATE = 256 << 20
+
+    def _copied(self, live, done=False):
+        elapsed = time.monotonic() - live['started']
+        figures = {}
+        for kind in ('memory', 'disk'):
+            total = live[kind]
+            processed = total if done else min(
+                total, int(elapsed * self.COPY_RATE))
+            figures.update({f'{kind}_total': total,
+                            f'{kind}_processed': processed,
+                            f'{kind}_remaining': total - processed})
+        return figures
+
+    def live_migration_progress(self, instance):
+        with self._lock:
+            live = self._live.get(instance.uuid)
+            if live is not None and 'started' in live:
+                return self._copied(live)
+            return self._live_copied.pop(instance.uuid, None)
 
     def live_migration_force_complete(self, instance):
         self._live_state(instance)['done'].set()

@@ -177,6 +177,33 @@ def test_a_running_live_migration_is_listed_and_shown(
                    microversion='2.23').status_code == 404
 
 
+def test_a_running_live_migration_shows_its_copy_progress(
+        api, server):  # noqa: F811
+    gate, migration = _start_delayed(api, server['id'])
+    url = f"/servers/{server['id']}/migrations/{migration.id}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            shown = api.get(url, microversion='2.23').json()['migration']
+            if shown['memory_processed_bytes']:
+                break
+            assert time.monotonic() < deadline, shown
+            time.sleep(0.2)
+        flavor = api.get(f"/servers/{server['id']}",
+                         microversion='2.47').json()['server']['flavor']
+        assert shown['memory_total_bytes'] == flavor['ram'] << 20
+        assert shown['memory_remaining_bytes'] == \
+            shown['memory_total_bytes'] - shown['memory_processed_bytes']
+        # block_migration auto on hosts without shared storage: the disk
+        # is copied as well.
+        assert shown['disk_total_bytes'] is not None
+    finally:
+        gate.set()
+    done = _wait_for_status(server['id'], 'completed')
+    assert (done.memory_processed, done.memory_remaining) == (
+        flavor['ram'] << 20, 0)
+
+
 def test_force_complete_ends_a_running_live_migration(
         api, placement, server):  # noqa: F811
     gate, migration = _start_delayed(api, server['id'])
@@ -304,3 +331,67 @@ def test_os_migrations_links_a_live_migration_in_progress(
     assert entry['links'][0]['href'].endswith(
         f"/servers/{server['id']}/migrations/{migration.id}")
     _wait_for_status(server['id'], 'completed')
+
+
+def _off_second_host(api, server, two_hosts):  # noqa: F811
+    """Make sure the server is not on ``two_hosts`` (whose manager can
+    "restart" here), so that it can be live migrated there."""
+    if server['OS-EXT-SRV-ATTR:host'] == two_hosts.host:
+        assert _live(api, server['id'], host=_other_host(server),
+                     force=True).status_code == 202
+        _wait_for_status(server['id'], 'completed')
+        settled(api, server['id'], 'ACTIVE')
+
+
+def _onto_second_host(api, server, two_hosts):  # noqa: F811
+    resp = _live(api, server['id'], host=two_hosts.host, force=True)
+    assert resp.status_code == 202, resp.text
+    return resp
+
+
+def test_a_destination_that_did_not_answer_finishes_at_its_start(
+        api, placement, server, two_hosts, monkeypatch):  # noqa: F811
+    import oslo_messaging as messaging
+
+    from nova.compute import rpcapi as compute_rpcapi
+
+    def unanswered(self, ctxt, instance, node, host):
+        raise messaging.MessagingTimeout('no reply from ' + host)
+    _off_second_host(api, server, two_hosts)
+    monkeypatch.setattr(compute_rpcapi.ComputeAPI,
+                        'post_live_migration_at_destination', unanswered)
+    _onto_second_host(api, server, two_hosts)
+    migration = _wait_for_status(server['id'], 'post-migrating')
+    # The guest left the source: the instance follows it, ACTIVE, and
+    # only the destination's allocation is left.
+    moved = settled(api, server['id'], 'ACTIVE')
+    assert moved['OS-EXT-SRV-ATTR:host'] == two_hosts.host
+    assert moved['OS-EXT-STS:task_state'] is None
+    assert placement.allocations(migration.uuid) == {}
+    assert _resources(placement.allocations(server['id'])) == {
+        _provider_of(placement, two_hosts.host): TINY}
+    assert two_hosts.manager.driver.guest(server['id']) is None
+    monkeypatch.undo()
+
+    two_hosts.manager.pre_start_hook(service_ref=two_hosts.service_ref)
+    assert _live_migration(server['id']).status == 'completed'
+    assert two_hosts.manager.driver.guest(server['id']) is not None
+    assert settled(api, server['id'], 'ACTIVE')[
+        'OS-EXT-SRV-ATTR:host'] == two_hosts.host
+
+
+def test_a_destination_that_failed_to_finish_leaves_error_there(
+        api, placement, server, two_hosts):  # noqa: F811
+    _off_second_host(api, server, two_hosts)
+    fake.FakeDriver.set_fault('post_live_migration_at_destination',
+                              RuntimeError('the guest did not resume'),
+                              host=two_hosts.host)
+    _onto_second_host(api, server, two_hosts)
+    migration = _wait_for_status(server['id'], 'error')
+    after = settled(api, server['id'], 'ERROR')
+    assert after['OS-EXT-SRV-ATTR:host'] == two_hosts.host
+    assert 'could not be finished there' in after['fault']['message']
+    assert 'the guest did not resume' in after['fault']['message']
+    assert placement.allocations(migration.uuid) == {}
+    assert _resources(placement.allocations(server['id'])) == {
+        _provider_of(placement, two_hosts.host): TINY}

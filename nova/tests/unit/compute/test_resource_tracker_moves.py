@@ -1,6 +1,7 @@
 """Move claims of the resource tracker (resize/migrate destination)."""
 
 import pytest
+from oslo_utils import uuidutils
 
 from nova import exception, objects
 from nova.tests.unit.compute.test_resource_tracker import HOST, _instance, conf, rt
@@ -26,11 +27,39 @@ def test_a_move_claim_counts_the_new_flavor_until_finished(ctxt, rt):
     assert 'migration-1' not in rt._in_flight[HOST]
 
 
+def _migration(ctxt, inst, status='pre-migrating'):
+    migration = objects.Migration(
+        ctxt, instance_uuid=inst.uuid, source_compute='elsewhere',
+        source_node='elsewhere', dest_compute=HOST, dest_node=HOST,
+        status=status, migration_type='resize',
+        uuid=uuidutils.generate_uuid())
+    migration.create()
+    return migration
+
+
 def test_a_move_claim_survives_a_periodic_update(ctxt, rt):
     inst = _instance(ctxt)
-    rt.move_claim(ctxt, inst, _flavor(), HOST, 'migration-2')
+    migration = _migration(ctxt, inst)
+    rt.move_claim(ctxt, inst, _flavor(), HOST, migration.uuid)
     rt.update_available_resource(ctxt)
     assert rt.compute_nodes[HOST].vcpus_used == 1
+
+
+@pytest.mark.parametrize('status', ['error', 'failed', 'cancelled'])
+def test_a_move_claim_ends_when_the_source_ended_its_migration(
+        ctxt, rt, status):
+    # The source failed after this host prepared the move: nobody tells
+    # this host, the next periodic update gives the resources back.
+    inst = _instance(ctxt)
+    migration = _migration(ctxt, inst)
+    rt.move_claim(ctxt, inst, _flavor(), HOST, migration.uuid)
+    migration.status = status
+    migration.save()
+    rt.update_available_resource(ctxt)
+    assert rt.compute_nodes[HOST].vcpus_used == 0
+    assert migration.uuid not in rt._in_flight[HOST]
+    # And a later claim of the whole host fits again.
+    rt.move_claim(ctxt, _instance(ctxt), _flavor(), HOST, 'another-move')
 
 
 def test_a_move_claim_that_does_not_fit_says_what_is_short(ctxt, rt):
