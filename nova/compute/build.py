@@ -78,6 +78,7 @@ def _build_with_event(mgr, ctxt, instance, req):
         with compute_utils.EventReporter(ctxt, BUILD_EVENT, mgr.host,
                                          instance.uuid):
             _build(mgr, ctxt, instance, req)
+        _count_build(mgr, req, None)
     except _Deleted as exc:
         LOG.info('Instance %s was deleted while it was building on %s',
                  instance.uuid, mgr.host)
@@ -91,6 +92,7 @@ def _build_with_event(mgr, ctxt, instance, req):
                     mgr.host, exc)
     except Exception as exc:  # noqa: BLE001 - any failure ends the build
         exc_info = sys.exc_info()
+        _count_build(mgr, req, exc)
         notifications.notify_about_instance_action(
             ctxt, instance, mgr.host, 'create', 'error', exception=exc)
         alternates = _alternates(mgr, req)
@@ -98,6 +100,20 @@ def _build_with_event(mgr, ctxt, instance, req):
             _reschedule(mgr, ctxt, instance, req, alternates, exc, exc_info)
         else:
             _set_error(mgr, ctxt, instance, exc, exc_info, req)
+
+
+def _count_build(mgr, req, exc):
+    """Tell the resource tracker how the build went: builds failing here
+    in a row make the scheduler's BuildFailureWeigher avoid this host.
+    Failures that are not this host's (the request's own, a group policy
+    raced by another build) do not count."""
+    try:
+        if exc is None:
+            mgr.rt.build_succeeded(req.node)
+        elif not isinstance(exc, (*_NOT_RETRYABLE, GroupPolicyViolation)):
+            mgr.rt.build_failed(req.node)
+    except Exception:  # only a weight: never fail the build for it
+        LOG.exception('Could not count the build on %s', mgr.host)
 
 
 def _build(mgr, ctxt, instance, req):

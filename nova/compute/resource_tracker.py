@@ -66,6 +66,7 @@ class ResourceTracker:
         self._tracked = {}          # nodename -> {instance uuid: Usage}
         self._in_flight = {}        # nodename -> set of claimed uuids
         self._move_keys = set()     # those of them that are migrations
+        self._failed_builds = {}    # nodename -> builds failed in a row
         self._lock = threading.RLock()
         self._reported_traits = {}  # nodename -> traits last sent
 
@@ -178,6 +179,8 @@ class ResourceTracker:
             'free_ram_mb': resources['memory_mb'] - memory_used,
             'free_disk_gb': resources['local_gb'] - disk_used,
             'disk_available_least': resources['local_gb'] - disk_used,
+            'stats': {'failed_builds':
+                      str(self._failed_builds.get(nodename, 0))},
             'running_vms': len(tracked),
             'current_workload': len(self._in_flight.get(nodename, ())),
             'hypervisor_type': resources['hypervisor_type'],
@@ -326,6 +329,26 @@ class ResourceTracker:
                     self._in_flight.get(nodename, set()).discard(
                         instance.uuid)
                     self._save_usage(nodename)
+
+    def build_failed(self, nodename):
+        """A build failed on ``nodename`` (for a reason of this host): the
+        count the scheduler's BuildFailureWeigher reads grows by one."""
+        self._count_build(nodename, failed=True)
+
+    def build_succeeded(self, nodename):
+        """A build succeeded on ``nodename``: its count starts again."""
+        self._count_build(nodename, failed=False)
+
+    def _count_build(self, nodename, failed):
+        nodename = nodename or self.driver.get_available_nodes()[0]
+        with self._lock:
+            before = self._failed_builds.get(nodename, 0)
+            after = before + 1 if failed else 0
+            if after == before:
+                return
+            self._failed_builds[nodename] = after
+            if nodename in self.compute_nodes:
+                self._save_usage(nodename)
 
     # -- moves (resize, cold migration, unshelve) -------------------------
 

@@ -3,6 +3,7 @@
 from typing import ClassVar
 
 import sqlalchemy as sa
+from oslo_serialization import jsonutils
 
 from nova import exception
 from nova.db.main import api as main_db
@@ -30,7 +31,8 @@ def _writer(context):
 
 @base.NovaObjectRegistry.register
 class ComputeNode(base.NovaPersistentObject, base.NovaObject):
-    VERSION = '1.0'
+    # 1.1: stats
+    VERSION = '1.1'
 
     fields: ClassVar[dict] = {
         'id': fields.IntegerField(read_only=True),
@@ -56,16 +58,26 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
         'cpu_allocation_ratio': fields.FloatField(nullable=True),
         'ram_allocation_ratio': fields.FloatField(nullable=True),
         'disk_allocation_ratio': fields.FloatField(nullable=True),
+        # What the compute counts beyond the columns (failed_builds).
+        'stats': fields.DictOfStringsField(default={}),
     }
 
     @staticmethod
     def _from_db_object(context, obj, row):
-        return _db.from_row(obj, row, _FIELDS, context)
+        _db.from_row(obj, row, _FIELDS, context)
+        try:
+            obj.stats = jsonutils.loads(row.stats or '{}')
+        except ValueError:
+            obj.stats = {}
+        obj.obj_reset_changes(['stats'])
+        return obj
 
     def _values(self, skip=()):
         values = _db.changed_values(self, skip=('id', 'deleted') + skip)
         if values.get('host_ip') is not None:
             values['host_ip'] = str(values['host_ip'])
+        if 'stats' in values:
+            values['stats'] = jsonutils.dumps(values['stats'] or {})
         for name in ('vcpus_used', 'memory_mb_used', 'local_gb_used'):
             if name in values and values[name] is None:
                 values[name] = 0

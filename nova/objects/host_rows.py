@@ -26,7 +26,7 @@ InstanceInfo = collections.namedtuple(
 NodeInfo = collections.namedtuple(
     'NodeInfo', 'id uuid service_id host hypervisor_hostname vcpus '
     'memory_mb local_gb host_ip hypervisor_type hypervisor_version '
-    'cpu_info')
+    'cpu_info stats')
 ServiceInfo = collections.namedtuple(
     'ServiceInfo', 'id host disabled disabled_reason last_seen_up '
     'updated_at created_at forced_down')

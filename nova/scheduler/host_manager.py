@@ -56,6 +56,19 @@ def _field(obj, name, default=None):
     return getattr(obj, name, default)
 
 
+def _failed_builds(compute_node):
+    stats = _field(compute_node, 'stats') or {}
+    if isinstance(stats, str):
+        try:
+            stats = jsonutils.loads(stats)
+        except ValueError:
+            return 0
+    try:
+        return int(stats.get('failed_builds', 0))
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
 class HostState:
     """One compute node as a scheduling candidate."""
 
@@ -95,9 +108,9 @@ class HostState:
         # vm_state and task_state: host_cache.InstanceInfo here).
         self.instances = {}
         self.num_io_ops = 0
-        # Builds that failed here lately: no compute reports them yet,
-        # so this stays 0 until one does.
-        self.failed_builds = 0
+        # Builds that failed here in a row, as the compute reports them
+        # (its node's stats).
+        self.failed_builds = _failed_builds(compute_node)
 
     @property
     def num_instances(self):

@@ -1,8 +1,10 @@
 """BuildFailureWeigher: put hosts that failed builds lately last (the
 default multiplier is large and negative).
 
-The count is the host state's ``failed_builds``; computes do not report
-it yet, so today every host weighs the same."""
+The count is the host state's ``failed_builds``: the builds that failed
+in a row on that node, for reasons of the host (not the request's own
+errors nor a server group's late check), as its compute saves them in the
+node's ``stats``; one successful build there sets it back to 0."""
 
 from nova.scheduler import weights
 

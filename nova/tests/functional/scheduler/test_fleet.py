@@ -311,3 +311,21 @@ def test_disabled_compute_is_not_proposed_by_placement(fleet, api, boot):
         rt.update_available_resource(ctxt)
     assert 'COMPUTE_STATUS_DISABLED' not in fleet.traits('f-small')
     assert _host(boot(small)) == 'f-small'
+
+
+def test_a_host_failing_builds_is_weighed_down_until_one_succeeds(
+        fleet, boot):
+    big = next(svc for svc in fleet.services if svc.host == 'f-big')
+    fake.FakeDriver.set_fault('spawn', RuntimeError('the disk is full'),
+                              host='f-big', count=1)
+    try:
+        # f-big first (the biggest), fails, and an alternate takes it.
+        first = boot()
+        assert _host(first) != 'f-big'
+        # f-big reported the failure: the next server avoids it although
+        # nothing fails there any more.
+        assert _host(boot()) != 'f-big'
+    finally:
+        fake.FakeDriver.clear_faults()
+        big.manager.rt.build_succeeded('f-big')
+    assert _host(boot()) == 'f-big'

@@ -160,3 +160,19 @@ def test_free_counts_like_placement(ctxt, rt, conf):
     with pytest.raises(exception.ComputeResourcesUnavailable,
                        match='7 VCPU wanted, 6 free'):
         rt.instance_claim(ctxt, _instance(ctxt, vcpus=7), HOST)
+
+
+def test_failed_builds_in_a_row_reach_the_node_and_the_scheduler(ctxt, rt):
+    from nova.scheduler import host_manager
+    rt.build_failed(HOST)
+    rt.build_failed(HOST)
+    node = objects.ComputeNode.get_by_host_and_nodename(ctxt, HOST, HOST)
+    assert node.stats == {'failed_builds': '2'}
+    assert host_manager.HostState(node, None).failed_builds == 2
+    # The next periodic update keeps the count; a success resets it.
+    rt.update_available_resource(ctxt)
+    assert objects.ComputeNode.get_by_host_and_nodename(
+        ctxt, HOST, HOST).stats == {'failed_builds': '2'}
+    rt.build_succeeded(HOST)
+    node = objects.ComputeNode.get_by_host_and_nodename(ctxt, HOST, HOST)
+    assert host_manager.HostState(node, None).failed_builds == 0
