@@ -126,23 +126,33 @@ class Deployment:
     PrivateMariaDB` already started by the caller); ``conf`` adds options
     to every daemon's file ({section: {option: value}}); ``fake_delays``
     slows the fake driver's operations down in every nova-compute
-    ({operation: seconds}, see :mod:`launcher`).
+    ({operation: seconds}, see :mod:`launcher`). ``cell2_hosts`` adds a
+    second cell with those computes, its own database (on
+    ``cell2_mysql`` if given), its own RabbitMQ vhost and its own
+    nova-conductor (``cell2-conductor``).
     """
 
     COMPUTE_HOSTS = ('it-compute-1', 'it-compute-2')
     CONTROL = ('conductor', 'scheduler', 'api')
 
     def __init__(self, workdir, rabbit=None, mysql=None, conf=None,
-                 fake_delays=None, computes=None):
+                 fake_delays=None, computes=None, cell2_hosts=(),
+                 cell2_mysql=None):
         self.workdir = workdir
         self.rabbit = rabbit or SHARED_RABBIT
         self.mysql = mysql or SHARED_MYSQL
         self.extra_conf = conf or {}
         self.fake_delays = dict(fake_delays or {})
-        self.compute_hosts = tuple(computes or self.COMPUTE_HOSTS)
+        self.cell2_hosts = tuple(cell2_hosts)
+        self.compute_hosts = tuple(computes or self.COMPUTE_HOSTS) + \
+            self.cell2_hosts
         self.run_id = 'nova_it_' + uuid.uuid4().hex[:10]
         self.vhost = self.run_id
         self.dbs = {name: f'{self.run_id}_{name}' for name in DBS}
+        self.db_servers = dict.fromkeys(self.dbs, self.mysql)
+        if self.cell2_hosts:
+            self.dbs['cell2'] = f'{self.run_id}_cell2'
+            self.db_servers['cell2'] = cell2_mysql or self.mysql
         self.api_port = fixtures.free_port()
         self.placement_port = fixtures.free_port()
         self.daemons = {}
@@ -160,6 +170,10 @@ class Deployment:
         return self.rabbit.transport_url(self.vhost)
 
     @property
+    def cell2_transport_url(self):
+        return self.rabbit.transport_url(self.vhost + '_cell2')
+
+    @property
     def api_url(self):
         return f'http://127.0.0.1:{self.api_port}/v2.1'
 
@@ -169,25 +183,29 @@ class Deployment:
 
     def db_url(self, name):
         """SQLAlchemy URL of this run's database ``name`` (api, cell1, ...)."""
-        return self.mysql.url(self.dbs[name])
+        return self.db_servers[name].url(self.dbs[name])
 
     def execute(self, sql, name, args=None):
         """Run ``sql`` in this run's database ``name``; the rows."""
-        return self.mysql.execute(sql, self.dbs[name], args)
+        return self.db_servers[name].execute(sql, self.dbs[name], args)
 
     def _create_vhost(self):
-        self.rabbit.ctl('add_vhost', self.vhost)
-        if not self.rabbit.restartable:  # a private node goes away whole
-            self._cleanups.append(lambda: self.rabbit.ctl('delete_vhost', self.vhost))
-        self.rabbit.ctl('set_permissions', '-p', self.vhost, self.rabbit.user,
-                        '.*', '.*', '.*')
+        vhosts = [self.vhost] + ([self.vhost + '_cell2'] if self.cell2_hosts else [])
+        for vhost in vhosts:
+            self.rabbit.ctl('add_vhost', vhost)
+            if not self.rabbit.restartable:  # a private node goes away whole
+                self._cleanups.append(lambda v=vhost: self.rabbit.ctl('delete_vhost', v))
+            self.rabbit.ctl('set_permissions', '-p', vhost, self.rabbit.user,
+                            '.*', '.*', '.*')
 
     def _create_databases(self):
-        for db in self.dbs.values():
-            self.mysql.execute(f'CREATE DATABASE `{db}` CHARACTER SET utf8mb4')
-            if not self.mysql.restartable:
+        for name, db in self.dbs.items():
+            server = self.db_servers[name]
+            server.execute(f'CREATE DATABASE `{db}` CHARACTER SET utf8mb4')
+            if not server.restartable:
                 self._cleanups.append(
-                    lambda db=db: self.mysql.execute(f'DROP DATABASE IF EXISTS `{db}`'))
+                    lambda db=db, server=server: server.execute(
+                        f'DROP DATABASE IF EXISTS `{db}`'))
 
     # Configuration ---------------------------------------------------------
 
@@ -219,6 +237,10 @@ class Deployment:
         if with_db:
             sections['api_database'] = {'connection': self.db_url('api')}
             sections['database'] = {'connection': self.db_url('cell1')}
+        if host in self.cell2_hosts or name == 'cell2-conductor':
+            sections['DEFAULT']['transport_url'] = self.cell2_transport_url
+            if with_db:
+                sections['database'] = {'connection': self.db_url('cell2')}
         for section, options in self.extra_conf.items():
             sections.setdefault(section, {}).update(options)
         return sections
@@ -261,6 +283,9 @@ class Deployment:
             argv = [sys.executable, '-m', 'nova.tests.integration.launcher', 'compute',
                     '--config-file', self.confs[name]]
             return self._start(name, argv, env)
+        if name == 'cell2-conductor':
+            return self._start(name, fixtures.command(
+                'conductor', '--config-file', self.confs[name]))
         return self._start(name, fixtures.command(name, '--config-file',
                                                   self.confs['controller']))
 
@@ -304,6 +329,14 @@ class Deployment:
                     '--database_connection', self.db_url('cell1'),
                     '--transport-url', self.transport_url)
         self.manage('db', 'sync')
+        if self.cell2_hosts:
+            self.confs['cell2-conductor'] = self.write_conf('cell2-conductor',
+                                                            'it-cell2-conductor')
+            self.manage('cell_v2', 'create_cell', '--name', 'cell2',
+                        '--database_connection', self.db_url('cell2'),
+                        '--transport-url', self.cell2_transport_url)
+            self.manage('db', 'sync', conf=self.confs['cell2-conductor'])
+            self._start_nova('cell2-conductor')
         for binary in self.CONTROL:
             self._start_nova(binary)
         for host in self.compute_hosts:
@@ -386,7 +419,7 @@ class Deployment:
         Two waves, each stopped in parallel: the API and the computes
         first (a compute stopping still reaches nova-conductor), then
         the conductor, the scheduler and Placement."""
-        last = ('conductor', 'scheduler', 'placement')
+        last = ('conductor', 'cell2-conductor', 'scheduler', 'placement')
         waves = [[n for n in self.daemons if n not in last],
                  [n for n in self.daemons if n in last]]
         codes = {}
