@@ -1,6 +1,7 @@
 #!/bin/bash
-# Fail when etc/nova/nova.conf.sample or policy.yaml.sample is not what the
-# generators write from the current code. Needs the project installed (the
+# Fail when etc/nova/nova.conf.sample, policy.yaml.sample or
+# doc/source/api/openapi.json is not what the generators write from the
+# current code. Needs the project installed (the
 # generators find nova through its entry points).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,8 @@ for f in nova.conf.sample policy.yaml.sample; do
         status=1
     fi
 done
+if ! VENV_BIN="$BIN" tools/generate-openapi --check; then
+    echo "doc/source/api/openapi.json is not current; regenerate it with tools/generate-samples.sh" >&2
+    status=1
+fi
 exit $status
