@@ -16,7 +16,7 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova import exception, objects
-from nova.compute import claims, vm_states
+from nova.compute import claims, provider_config, vm_states
 from nova.scheduler.client import report
 
 CONF = nova.conf.CONF
@@ -67,6 +67,10 @@ class ResourceTracker:
         self._in_flight = {}        # nodename -> set of claimed uuids
         self._move_keys = set()     # those of them that are migrations
         self._failed_builds = {}    # nodename -> builds failed in a row
+        # What the operator adds to the providers (raises when invalid:
+        # the service does not start on a config it cannot apply).
+        self.provider_configs = provider_config.load(
+            CONF.compute.provider_config_location)
         self._lock = threading.RLock()
         self._reported_traits = {}  # nodename -> traits last sent
 
@@ -228,6 +232,21 @@ class ResourceTracker:
         for rc, record in inv.items():
             if rc not in known:
                 result[rc] = record
+        added, _traits = provider_config.for_node(
+            self.provider_configs, node.uuid, nodename)
+        for rc, record in added.items():
+            if rc in result:
+                LOG.error('Provider config gives %s to node %s, which its '
+                          'driver reports already: the driver\'s is kept',
+                          rc, nodename)
+                continue
+            record = dict(record)
+            record.setdefault('reserved', 0)
+            record.setdefault('min_unit', 1)
+            record.setdefault('max_unit', record['total'])
+            record.setdefault('step_size', 1)
+            record.setdefault('allocation_ratio', 1.0)
+            result[rc] = record
         return result
 
     def _report(self, ctxt, node):
@@ -247,10 +266,15 @@ class ResourceTracker:
 
     def traits(self, ctxt, nodename):
         """The traits this compute owns on the node's provider: the
-        driver's and COMPUTE_STATUS_DISABLED while the service is
-        disabled (the scheduler asks Placement to skip those nodes)."""
+        driver's, those of the provider configs, and
+        COMPUTE_STATUS_DISABLED while the service is disabled (the
+        scheduler asks Placement to skip those nodes)."""
         get_traits = getattr(self.driver, 'get_traits', None)
         traits = set(get_traits(nodename)) if get_traits else set()
+        node = self.compute_nodes.get(nodename)
+        traits |= provider_config.for_node(
+            self.provider_configs, node.uuid if node else None,
+            nodename)[1]
         if self._service_disabled(ctxt):
             traits.add(DISABLED_TRAIT)
         return traits

@@ -62,6 +62,14 @@ default_opts = [
 ]
 
 compute_group_opts = [
+    cfg.StrOpt('provider_config_location',
+               default='/etc/nova/provider_config/',
+               help='Directory of provider config files (*.yaml): custom '
+                    'inventories (CUSTOM_* resource classes) and traits '
+                    'added to the resource providers of this host\'s '
+                    'compute nodes in Placement. Read at start; an invalid '
+                    'file stops nova-compute with the reason. See '
+                    'doc/source/admin/provider-config.rst.'),
     cfg.IntOpt('fake_vcpus', default=64, min=1,
                help='VCPUs the fake driver reports per host.'),
     cfg.IntOpt('fake_memory_mb', default=262144, min=1,

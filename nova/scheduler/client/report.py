@@ -26,6 +26,7 @@ LOG = logging.getLogger(__name__)
 PROVIDER_VERSION = '1.20'        # POST returns the provider; parent uuid
 INVENTORY_VERSION = '1.26'       # reserved may equal total
 TRAIT_VERSION = '1.6'
+RESOURCE_CLASS_VERSION = '1.7'    # PUT creates a custom class if missing
 CANDIDATES_VERSION = '1.36'      # forbidden traits, limit, mappings
 ALLOCATION_VERSION = '1.36'      # consumer generations, mappings
 DELETE_INVENTORY_VERSION = '1.5'
@@ -89,6 +90,7 @@ class SchedulerReportClient:
         # rp uuid -> {'generation': int, 'name': str,
         #             'inventories': dict or None, 'traits': set or None}
         self._providers = {}
+        self._resource_classes = set()  # custom classes known to exist
 
     # -- transport --------------------------------------------------------
 
@@ -292,6 +294,7 @@ class SchedulerReportClient:
                 if self._same_inventory(
                         self._providers[rp_uuid]['inventories'], inv_data):
                     return False
+        self._ensure_resource_classes(ctxt, inv_data)
         url = f'/resource_providers/{rp_uuid}/inventories'
         for attempt in range(GENERATION_CONFLICT_RETRIES + 1):
             if inv_data:
@@ -332,6 +335,20 @@ class SchedulerReportClient:
                 _('set the inventory of %s') % rp_uuid, resp)
         self._forget_provider(rp_uuid)
         raise exception.ResourceProviderGenerationConflict(uuid=rp_uuid)
+
+    def _ensure_resource_classes(self, ctxt, inv_data):
+        """Create the custom resource classes of ``inv_data`` Placement
+        does not know yet (once per process each)."""
+        for rc in inv_data:
+            if not rc.startswith('CUSTOM_') or rc in self._resource_classes:
+                continue
+            resp = self.put(ctxt, f'/resource_classes/{rc}', None,
+                            RESOURCE_CLASS_VERSION)
+            if resp.status_code not in (201, 204):
+                raise self._unexpected(
+                    _('create resource class %s') % rc, resp)
+            with self._lock:
+                self._resource_classes.add(rc)
 
     # -- traits -----------------------------------------------------------
 
