@@ -15,12 +15,13 @@ from nova.db.api import api as api_db
 from nova.db.api import models
 from nova.objects import _db, base, fields
 
-_NOT_PERSISTED = ('id', 'requested_networks', 'retry_hosts')
+_NOT_PERSISTED = ('id', 'requested_networks', 'retry_hosts', 'requested_cell')
 
 
 @base.NovaObjectRegistry.register
 class RequestSpec(base.NovaObject):
-    VERSION = '1.0'
+    # 1.1: requested_cell
+    VERSION = '1.1'
 
     fields: ClassVar[dict] = {
         'id': fields.IntegerField(),
@@ -39,6 +40,9 @@ class RequestSpec(base.NovaObject):
             nullable=True),
         'is_bfv': fields.BooleanField(default=False),
         'retry_hosts': fields.ListOfStringsField(default=[]),
+        # A move: the uuid of the instance's cell, the only one whose
+        # hosts can take it (its row lives in that cell's database).
+        'requested_cell': fields.UUIDField(nullable=True, default=None),
         # The server group the instance was booted into (the ``group``
         # hint); the scheduler enforces its policy.
         'instance_group': fields.ObjectField('InstanceGroup', nullable=True,

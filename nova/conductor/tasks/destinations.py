@@ -16,10 +16,23 @@ def request_spec_for(ctxt, instance):
             instance.user_id)
 
 
+def cell_of(ctxt, instance):
+    """The uuid of the cell the instance lives in (a move stays there),
+    or None when its mapping has none."""
+    try:
+        mapping = objects.InstanceMapping.get_by_instance_uuid(
+            ctxt, instance.uuid)
+    except exception.InstanceMappingNotFound:
+        return None
+    cell = mapping.cell_mapping
+    return cell.uuid if cell is not None else None
+
+
 def schedule_away_from_source(scheduler, ctxt, instance, host=None):
     """(host, node) the scheduler picks for ``instance`` anywhere but its
     current host, or on ``host`` when one is asked for."""
     spec = request_spec_for(ctxt, instance)
+    spec.requested_cell = cell_of(ctxt, instance)
     spec.ignore_hosts = [instance.host]
     spec.force_hosts = [host] if host else None
     spec.retry_hosts = []

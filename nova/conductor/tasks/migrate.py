@@ -91,6 +91,7 @@ class MigrateTask:
     def _schedule(self, ctxt, instance, flavor, host=None):
         spec = destinations.request_spec_for(ctxt, instance)
         spec.flavor = flavor
+        spec.requested_cell = destinations.cell_of(ctxt, instance)
         spec.ignore_hosts = None if CONF.allow_resize_to_same_host \
             else [instance.host]
         # A named host (API 2.56) still passes every filter.

@@ -76,6 +76,7 @@ def all_filters():
         request_hosts.IgnoreHostsFilter,
         request_hosts.ForceHostsFilter,
         request_hosts.RetryFilter,
+        request_hosts.RequestedCellFilter,
         affinity_filter.ServerGroupAffinityFilter,
         affinity_filter.ServerGroupAntiAffinityFilter,
     )}

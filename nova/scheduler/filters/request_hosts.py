@@ -55,5 +55,21 @@ class RetryFilter(filters.BaseHostFilter):
         return _('already tried for this instance')
 
 
+class RequestedCellFilter(filters.BaseHostFilter):
+    """A move stays in the instance's cell (``requested_cell``): a host
+    of another cell has no row of the instance to work on."""
+
+    def applies(self, spec):
+        return bool(utils.spec_field(spec, 'requested_cell'))
+
+    def host_passes(self, host_state, spec):
+        return host_state.cell_uuid == utils.spec_field(spec,
+                                                        'requested_cell')
+
+    def rejection(self, spec):
+        return _('in another cell than the server')
+
+
 # Run before the configured filters, in this order.
-REQUEST_FILTERS = (ForceHostsFilter, IgnoreHostsFilter, RetryFilter)
+REQUEST_FILTERS = (RequestedCellFilter, ForceHostsFilter, IgnoreHostsFilter,
+                   RetryFilter)

@@ -7,6 +7,7 @@ into cell1; once the database is back, everything is whole again. The
 tests run in file order on one deployment."""
 
 import os
+import time
 
 import pytest
 
@@ -100,6 +101,51 @@ def test_lists_sort_and_page_across_both_cells(deployment, booted,
     paged = _pages(api, path, limit=5)
     assert [s['name'] for s in paged] == names
     assert {s['OS-EXT-SRV-ATTR:host'] for s in paged} == set(booted.values())
+
+
+def _wait_for(predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, 'timed out'
+        time.sleep(0.3)
+
+
+def test_a_cold_migration_stays_in_the_server_cell(deployment, booted):
+    api = deployment.api()
+    # cell2 has one host: nowhere to go there, and cell1's hosts are not
+    # candidates (the server's row lives in cell2's database).
+    lonely = next(sid for sid, host in booted.items() if host == CELL2_HOST)
+    resp = api.post(f'/servers/{lonely}/action', json={'migrate': None})
+    assert resp.status_code == 202, resp.text
+
+    def ended():
+        rows = deployment.execute(
+            'SELECT status FROM migrations WHERE instance_uuid = %s',
+            'cell2', (lonely,))
+        return rows and rows[0][0] == 'error'
+    _wait_for(ended)
+    faults = deployment.execute(
+        'SELECT message FROM instance_faults WHERE instance_uuid = %s',
+        'cell2', (lonely,))
+    assert any('in another cell than the server' in row[0]
+               for row in faults), faults
+    server = api.wait_for_server(lonely, ('ACTIVE',))
+    assert server['OS-EXT-SRV-ATTR:host'] == CELL2_HOST
+    # A cell1 server moves to the other cell1 host.
+    mover, source = next((sid, host) for sid, host in booted.items()
+                         if host in CELL1_HOSTS)
+    resp = api.post(f'/servers/{mover}/action', json={'migrate': None})
+    assert resp.status_code == 202, resp.text
+    server = api.wait_for_server(mover, ('VERIFY_RESIZE', 'ERROR'),
+                                 timeout=60)
+    assert server['status'] == 'VERIFY_RESIZE', server.get('fault')
+    (other,) = set(CELL1_HOSTS) - {source}
+    assert server['OS-EXT-SRV-ATTR:host'] == other
+    resp = api.post(f'/servers/{mover}/action', json={'confirmResize': None})
+    assert resp.status_code == 204, resp.text
+    api.wait_for_server(mover, ('ACTIVE',))
+    booted[mover] = other
+    assert _cell_of(deployment, mover) == 'cell1'
 
 
 def test_a_cell_whose_database_is_down_is_shown_as_down(deployment, booted):
