@@ -267,7 +267,8 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
             image_ref=image['id'],
             kernel_id=props.get('kernel_id'),
             ramdisk_id=props.get('ramdisk_id'),
-            hostname=_sanitize_hostname(display_name),
+            hostname=(options.get('hostname') or
+                      _sanitize_hostname(display_name)),
             display_name=display_name,
             display_description=options['description'],
             launch_index=index,
@@ -303,8 +304,11 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                requested_networks=None, availability_zone=None,
                user_data=None, config_drive=False, admin_password=None,
                access_ip_v4=None, access_ip_v6=None, scheduler_hints=None,
-               tags=None, trusted_certs=None, destination=None):
+               tags=None, trusted_certs=None, destination=None,
+               hostname=None):
         """Accept a boot; returns (instances, reservation_id).
+        ``hostname`` (API 2.90; one server only) replaces the one made
+        from the server's name.
 
         Everything is checked before anything is written, and what was
         written is removed again if a later write fails.
@@ -341,7 +345,7 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                 config_drive, access_ip_v4, access_ip_v6, user_data,
                 metadata, tags, scheduler_hints, requested_networks,
                 admin_password, trusted_certs=trusted_certs,
-                destination=destination)
+                destination=destination, hostname=hostname)
 
     def _create_within_quota(self, context, flavor, image, name, min_count,
                              max_count, description, key_name, key_data,
@@ -349,7 +353,7 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
                              access_ip_v6, user_data, metadata, tags,
                              scheduler_hints, requested_networks,
                              admin_password, trusted_certs=None,
-                             destination=None):
+                             destination=None, hostname=None):
         from nova import quota
         limits = quota.scoped_limits(context, context.project_id,
                                      context.user_id)
@@ -364,7 +368,7 @@ class API(api_actions.ActionsMixin, api_moves.MovesMixin,
             'config_drive': config_drive, 'access_ip_v4': access_ip_v4,
             'access_ip_v6': access_ip_v6, 'user_data': user_data,
             'metadata': metadata, 'tags': tags or [],
-            'trusted_certs': trusted_certs,
+            'trusted_certs': trusted_certs, 'hostname': hostname,
         }
         instances = [self._new_instance(context, flavor, image, name, i,
                                         count, reservation_id, options)

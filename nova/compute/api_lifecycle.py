@@ -27,6 +27,12 @@ _NOT_INHERITED = ('image_min_ram', 'image_min_disk', 'image_disk_format',
                   'image_user_id', 'image_backup_type')
 
 
+class UnshelveZoneConflict(exception.Conflict):
+    msg_fmt = _('availability_zone can only be given to unshelve a '
+                'shelved_offloaded server; server %(instance_uuid)s is '
+                '%(state)s.')
+
+
 class InvalidRescueImage(exception.Invalid):
     msg_fmt = _('Cannot rescue with image %(image_id)s: %(reason)s')
 
@@ -155,13 +161,16 @@ class LifecycleMixin:
             lambda cctxt, inst: self.compute_rpcapi.shelve_offload_instance(
                 cctxt, inst))
 
-    def unshelve(self, context, instance):
+    def unshelve(self, context, instance, availability_zone=None):
         """A shelved server starts again on its host; an offloaded one
-        is scheduled by the conductor."""
+        is scheduled by the conductor, into ``availability_zone`` when one
+        is named (2.77; only an offloaded server may change zone)."""
         row = instance_states.get('unshelve')
         self.check_lock(context, instance, row.api_action)
         cell, instance = self._on_host(context, instance)
         instance_states.check('unshelve', instance)
+        if availability_zone is not None:
+            self._unshelve_into_zone(context, instance, availability_zone)
         with nova_context.target_cell(context, cell) as cctxt:
             instance._context = cctxt
             instance.task_state = row.task_state
@@ -174,6 +183,31 @@ class LifecycleMixin:
                     cctxt, instance, host=instance.host, node=instance.node)
             else:
                 self.compute_task_api.unshelve_instance(context, instance)
+
+    @staticmethod
+    def _unshelve_into_zone(context, instance, zone):
+        """Check that ``instance`` may move to ``zone`` and record the zone
+        in its request spec, which the conductor schedules with."""
+        from nova import availability_zones
+        if instance.vm_state != vm_states.SHELVED_OFFLOADED:
+            raise UnshelveZoneConflict(instance_uuid=instance.uuid,
+                                       state=instance.vm_state)
+        try:
+            availability_zones.check_zone(context, zone)
+        except availability_zones.ZoneNotAvailable as exc:
+            raise exception.ValidationError(
+                detail=f'availability_zone: {exc.format_message()}')
+        try:
+            spec = objects.RequestSpec.get_by_instance_uuid(
+                context, instance.uuid)
+        except exception.RequestSpecNotFound:
+            spec = objects.RequestSpec.from_components(
+                context, instance.uuid, None, instance.flavor, 1, zone, {},
+                instance.project_id, instance.user_id)
+            spec.create()
+            return
+        spec.availability_zone = zone
+        spec.save()
 
     # Rescue -------------------------------------------------------------
 

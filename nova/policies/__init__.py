@@ -28,6 +28,7 @@ from nova.policies import (
     server_groups,
     server_lifecycle,
     server_password,
+    server_topology,
     servers,
     services,
     simple_tenant_usage,
@@ -61,4 +62,5 @@ def list_rules():
         simple_tenant_usage.list_rules(),
         server_lifecycle.list_rules(),
         remote_consoles.list_rules(),
+        server_topology.list_rules(),
     ))

@@ -39,6 +39,13 @@ rules = [
     _rule('set_metadata', base.ADMIN,
           'Set the metadata of an aggregate.',
           [('POST', '/os-aggregates/{aggregate_id}/action')]),
+    policy.DocumentedRuleDefault(
+        name='compute:aggregates:images', check_str=base.ADMIN,
+        description='Ask for images to be cached on the hosts of an '
+                    'aggregate (2.81).',
+        operations=[{'method': 'POST',
+                     'path': '/os-aggregates/{aggregate_id}/images'}],
+        scope_types=['project']),
 ]
 
 

@@ -4,6 +4,10 @@ The scheduler picks a host and claims the server's flavor there (a new
 allocation for the instance), then ``unshelve_instance`` is cast to that
 host, which spawns the server from its shelved image. If no host fits,
 the server stays shelved_offloaded with a fault saying why.
+
+The scheduler keeps to the request spec's ``availability_zone`` (which
+an unshelve at API 2.77 may have changed); the server takes the zone of
+the host it lands on.
 """
 
 import sys
@@ -16,6 +20,7 @@ from nova import exception, objects
 from nova.compute import rpcapi as compute_rpcapi
 from nova.compute import utils as compute_utils
 from nova.conductor.tasks import destinations
+from nova.scheduler import host_manager
 from nova.scheduler import rpcapi as scheduler_rpcapi
 
 CONF = nova.conf.CONF
@@ -52,12 +57,18 @@ class UnshelveTask:
 
     def _unshelve(self, ctxt, cctxt, instance):
         spec = destinations.request_spec_for(ctxt, instance)
+        spec.requested_cell = destinations.cell_of(ctxt, instance)
         spec.ignore_hosts = None
         spec.retry_hosts = []
         selections = self.scheduler.select_destinations(
             ctxt, spec, [instance.uuid], return_objects=True,
             return_alternates=False)
         selected = selections[0][0]
+        zone = host_manager.host_availability_zone(ctxt,
+                                                   selected.service_host)
+        if instance.availability_zone != zone:
+            instance.availability_zone = zone
+            instance.save()
         self.compute_rpcapi.unshelve_instance(
             cctxt, instance, host=selected.service_host,
             node=selected.nodename)

@@ -43,6 +43,7 @@ def routes():
                                  'PUT': (agg_ctl, 'update'),
                                  'DELETE': (agg_ctl, 'delete')}),
         ('/os-aggregates/{id}/action', {'POST': (agg_ctl, 'action')}),
+        ('/os-aggregates/{id}/images', {'POST': (agg_ctl, 'images')}),
         ('/limits', {'GET': (limits_ctl, 'index')}),
         ('/os-quota-sets/{id}', {'GET': (quota_ctl, 'show'),
                                  'PUT': (quota_ctl, 'update'),

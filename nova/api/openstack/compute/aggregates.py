@@ -4,6 +4,13 @@ A host is in at most one availability zone: adding it to an aggregate,
 or naming the zone of an aggregate, is refused when that would put one
 of its hosts in two zones. Membership is mirrored to Placement as the
 aggregates of the hosts' compute node providers.
+
+``POST /os-aggregates/{id}/images`` (2.81) asks for images to be cached
+on the aggregate's hosts ahead of boots. The images are checked (each
+must exist and be active) and the request is accepted (202) and logged;
+the computes of this service have no precache operation yet, so each
+host still fetches an image when it first boots a server from it. The
+Compute API documents the precache as best effort.
 """
 
 from oslo_log import log as logging
@@ -11,11 +18,13 @@ from oslo_log import log as logging
 import nova.conf
 from nova import context as nova_context
 from nova import exception, objects
-from nova.api import validation
+from nova.api import validation, wsgi
 from nova.api.openstack import api_version_request as avr
+from nova.api.openstack import errors
 from nova.api.openstack.compute import cell_hosts
 from nova.api.openstack.compute.schemas import aggregates as schema
 from nova.i18n import _
+from nova.image import glance
 from nova.objects import aggregate as agg_obj
 
 CONF = nova.conf.CONF
@@ -30,6 +39,10 @@ class InvalidAggregateAction(exception.Invalid):
 class HostInOtherZone(exception.Conflict):
     msg_fmt = _('Cannot add host %(host)s to aggregate %(aggregate_id)s: '
                 'the host is already in availability zone %(zone)s.')
+
+
+class InvalidImageToCache(exception.Invalid):
+    msg_fmt = _('cache: image %(image_id)s cannot be cached: %(reason)s.')
 
 
 def _time(value):
@@ -206,6 +219,37 @@ class AggregateController:
                 reason=_('it still has hosts %s; remove them first') %
                 ', '.join(agg.hosts))
         agg.destroy()
+
+    @validation.schema(schema.images, '2.81')
+    def images(self, req, id, body):
+        if not avr.is_supported(req, '2.81'):
+            raise errors.VersionNotFoundForAPIMethod(
+                version=req.api_version_request.get_string())
+        ctxt = req.context
+        ctxt.can('compute:aggregates:images', target={})
+        image_ids = [item['id'] for item in body['cache']]
+        duplicates = sorted({i for i in image_ids if image_ids.count(i) > 1})
+        if duplicates:
+            raise exception.ValidationError(
+                detail=_('cache names image %s more than once.') %
+                ', '.join(duplicates))
+        agg = objects.Aggregate.get_by_id(ctxt, _aggregate_id(id))
+        image_api = glance.API()
+        for image_id in image_ids:
+            try:
+                image = image_api.get(ctxt, image_id)
+            except exception.ImageNotFound:
+                raise InvalidImageToCache(image_id=image_id,
+                                          reason=_('there is no such image'))
+            if image.get('status') != 'active':
+                raise InvalidImageToCache(image_id=image_id,
+                                          reason=_('it is not active'))
+        LOG.info('Caching of images %(images)s on the hosts %(hosts)s of '
+                 'aggregate %(agg)s requested; the computes fetch images '
+                 'when they first boot from them',
+                 {'images': ', '.join(image_ids),
+                  'hosts': ', '.join(agg.hosts) or '(none)', 'agg': agg.id})
+        return wsgi.ResponseObject(None, code=202)
 
     def action(self, req, id, body):
         actions = {'add_host': (schema.add_host, self._add_host),

@@ -25,6 +25,7 @@ from nova.api.openstack.compute import (
     server_external_events,
     server_groups,
     server_password,
+    server_topology,
     simple_tenant_usage,
     virtual_interfaces,
 )
@@ -39,6 +40,7 @@ def _extension_rows():
     password_ctl = wsgi.Resource(server_password.ServerPasswordController())
     diagnostics_ctl = wsgi.Resource(
         server_diagnostics.ServerDiagnosticsController())
+    topology_ctl = wsgi.Resource(server_topology.ServerTopologyController())
     audit_ctl = wsgi.Resource(
         instance_usage_audit_log.InstanceUsageAuditLogController())
     usage_ctl = wsgi.Resource(
@@ -61,6 +63,7 @@ def _extension_rows():
           'DELETE': (password_ctl, 'clear')}),
         ('/servers/{server_id}/diagnostics',
          {'GET': (diagnostics_ctl, 'index')}),
+        ('/servers/{server_id}/topology', {'GET': (topology_ctl, 'index')}),
         ('/os-instance_usage_audit_log', {'GET': (audit_ctl, 'index')}),
         ('/os-instance_usage_audit_log/{id}',
          {'GET': (audit_ctl, 'show')}),

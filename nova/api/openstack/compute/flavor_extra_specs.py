@@ -1,7 +1,12 @@
-"""/flavors/{flavor_id}/os-extra_specs: a flavor's extra specs."""
+"""/flavors/{flavor_id}/os-extra_specs: a flavor's extra specs.
+
+From 2.86 the specs set are checked (see ``extra_spec_validators``).
+"""
 
 from nova import exception, objects
 from nova.api import validation
+from nova.api.openstack import api_version_request as avr
+from nova.api.openstack.compute import extra_spec_validators
 from nova.api.openstack.compute.schemas import flavor_extra_specs as schema
 from nova.i18n import _
 
@@ -33,8 +38,12 @@ class FlavorExtraSpecsController:
 
     def _set(self, req, flavor_id, new_specs):
         flavor = self._flavor(req, flavor_id)
+        new_specs = _as_strings(new_specs)
+        if avr.is_supported(req, '2.86'):
+            for key, value in sorted(new_specs.items()):
+                extra_spec_validators.validate(key, value)
         specs = dict(flavor.extra_specs)
-        specs.update(_as_strings(new_specs))
+        specs.update(new_specs)
         flavor.extra_specs = specs
         flavor.save()
 

@@ -6,6 +6,14 @@ searched by a host name pattern in the path (``/{pattern}/search``,
 their service by its uuid); lists take ``hypervisor_hostname_pattern``
 and ``with_servers`` in the query string (show takes ``with_servers``)
 and the two pattern paths answer 404.
+
+From 2.88 the detailed views (detail list and show) drop the resource
+counters (``vcpus``, ``memory_mb``, ``local_gb`` and their used and free
+figures, ``current_workload``, ``running_vms``,
+``disk_available_least``) and ``cpu_info``: Placement is where resources
+are counted. Show adds ``uptime``, and ``/statistics`` and
+``/{id}/uptime`` answer 404. No compute RPC call reports a host's uptime
+yet, so ``uptime`` is null, as the API documents for drivers without it.
 """
 
 from oslo_serialization import jsonutils
@@ -111,14 +119,28 @@ class HypervisorsController:
     def _detail(self, req, node, service):
         body = self._brief(req, node, service)
         body.update({
+            'hypervisor_type': node.hypervisor_type,
+            'hypervisor_version': node.hypervisor_version,
+            'host_ip': str(node.host_ip) if node.host_ip else None,
+            'service': {'host': service.host,
+                        'id': (service.uuid if avr.is_supported(req, '2.53')
+                               else service.id),
+                        'disabled_reason': service.disabled_reason},
+        })
+        if not avr.is_supported(req, '2.88'):
+            body.update(self._resources(req, node))
+        return body
+
+    @staticmethod
+    def _resources(req, node):
+        """The counters the detailed views carry up to 2.87."""
+        return {
             'vcpus': node.vcpus,
             'memory_mb': node.memory_mb,
             'local_gb': node.local_gb,
             'vcpus_used': node.vcpus_used,
             'memory_mb_used': node.memory_mb_used,
             'local_gb_used': node.local_gb_used,
-            'hypervisor_type': node.hypervisor_type,
-            'hypervisor_version': node.hypervisor_version,
             'free_ram_mb': _free(node, 'free_ram_mb', 'memory_mb',
                                  'memory_mb_used'),
             'free_disk_gb': _free(node, 'free_disk_gb', 'local_gb',
@@ -126,14 +148,8 @@ class HypervisorsController:
             'current_workload': node.current_workload or 0,
             'running_vms': node.running_vms or 0,
             'disk_available_least': node.disk_available_least,
-            'host_ip': str(node.host_ip) if node.host_ip else None,
-            'service': {'host': service.host,
-                        'id': (service.uuid if avr.is_supported(req, '2.53')
-                               else service.id),
-                        'disabled_reason': service.disabled_reason},
             'cpu_info': _cpu_info(req, node),
-        })
-        return body
+        }
 
     def _list(self, req, view, policy):
         ctxt = req.context
@@ -226,11 +242,15 @@ class HypervisorsController:
         ctxt.can('os_compute_api:os-hypervisors:show', target={})
         cell, node, svc = self._find(req, id)
         body = self._detail(req, node, svc)
+        if avr.is_supported(req, '2.88'):
+            # No compute reports its uptime (see uptime()).
+            body['uptime'] = None
         if avr.is_supported(req, '2.53') and _with_servers(req):
             self._add_servers(ctxt, cell, node, body,
                               always=avr.is_supported(req, '2.75'))
         return {'hypervisor': body}
 
+    @wsgi.api_version('2.1', '2.87')
     def uptime(self, req, id):
         ctxt = req.context
         ctxt.can('os_compute_api:os-hypervisors:uptime', target={})
@@ -241,6 +261,7 @@ class HypervisorsController:
         # No compute RPC call reports the uptime of a host yet.
         raise UptimeNotImplemented(host=svc.host)
 
+    @wsgi.api_version('2.1', '2.87')
     def statistics(self, req):
         ctxt = req.context
         ctxt.can('os_compute_api:os-hypervisors:statistics', target={})
@@ -250,7 +271,7 @@ class HypervisorsController:
             if svc.disabled:
                 continue
             stats['count'] += 1
-            values = self._detail(req, node, svc)
+            values = self._resources(req, node)
             for field in _STAT_FIELDS:
                 stats[field] += values[field] or 0
         return {'hypervisor_statistics': stats}

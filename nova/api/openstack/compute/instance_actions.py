@@ -7,6 +7,8 @@ tracebacks. From 2.58 actions carry ``updated_at`` and the list pages
 with ``limit`` and ``marker`` (a request id) and filters by
 ``changes-since``. From 2.62 events carry ``hostId`` (and ``host`` for
 those who see tracebacks). 2.66 adds the ``changes-before`` filter.
+From 2.84 events carry ``details``: for a failed event, what went wrong
+(the message a server fault would show; null otherwise).
 """
 
 import copy
@@ -62,6 +64,8 @@ def _event_view(req, event, privileged, project_id):
                                                      project_id)
         if privileged:
             body['host'] = event.host or ''
+    if avr.is_supported(req, '2.84'):
+        body['details'] = event.details
     return body
 
 

@@ -7,7 +7,9 @@ migrations in progress (``/servers/{id}/migrations/{migration_id}``).
 2.59 adds each migration's ``uuid``, pages with ``limit`` and
 ``marker`` (a migration uuid; ``migrations_links``) and filters by
 ``changes-since``; other query parameters are then refused. 2.66 adds
-the ``changes-before`` filter.
+the ``changes-before`` filter. 2.80 shows the ``user_id`` and
+``project_id`` of each migration (null for migrations recorded without
+them) and filters by them.
 """
 
 import copy
@@ -49,6 +51,11 @@ index_query_v266 = copy.deepcopy(index_query_v259)
 index_query_v266['properties']['changes-before'] = types.single(
     {'type': 'string', 'minLength': 1})
 
+index_query_v280 = copy.deepcopy(index_query_v266)
+index_query_v280['properties'].update(user_id=_one, project_id=_one)
+# 2.80 filters: not the migration object's own, matched here.
+_OWNER_FILTERS = ('user_id', 'project_id')
+
 
 def _isotime(value):
     if value is None:
@@ -62,6 +69,9 @@ def _view(req, migration):
     body['updated_at'] = _isotime(migration.updated_at)
     if avr.is_supported(req, '2.59'):
         body['uuid'] = migration.uuid
+    if avr.is_supported(req, '2.80'):
+        body['user_id'] = migration.user_id
+        body['project_id'] = migration.project_id
     if avr.is_supported(req, '2.23'):
         body['migration_type'] = migration.migration_type
         if migration.migration_type == 'live-migration' and \
@@ -101,7 +111,8 @@ def _page(req, found):
 
 class MigrationsController:
 
-    @validation.query_schema(index_query_v266, '2.66')
+    @validation.query_schema(index_query_v280, '2.80')
+    @validation.query_schema(index_query_v266, '2.66', '2.79')
     @validation.query_schema(index_query_v259, '2.59', '2.65')
     def index(self, req):
         req.context.can('os_compute_api:os-migrations:index')
@@ -125,6 +136,11 @@ class MigrationsController:
                             cell_uuid)
                 continue
             found.extend(result)
+        if avr.is_supported(req, '2.80'):
+            for key in _OWNER_FILTERS:
+                if req.GET.get(key):
+                    found = [m for m in found
+                             if getattr(m, key) == req.GET[key]]
         found.sort(key=lambda m: (m.created_at, m.id), reverse=True)
         if not avr.is_supported(req, '2.59'):
             return {'migrations': [_view(req, m) for m in found]}

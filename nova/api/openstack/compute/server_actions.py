@@ -99,7 +99,8 @@ class ServerActionsController:
             body_schema = schema.rebuild(avr.is_supported(req, '2.19'),
                                          v2_54=avr.is_supported(req, '2.54'),
                                          v2_57=avr.is_supported(req, '2.57'),
-                                         v2_63=avr.is_supported(req, '2.63'))
+                                         v2_63=avr.is_supported(req, '2.63'),
+                                         v2_90=avr.is_supported(req, '2.90'))
         elif name == 'evacuate':
             body_schema = schema.evacuate(avr.is_supported(req, '2.14'),
                                           avr.is_supported(req, '2.29'),
@@ -108,6 +109,8 @@ class ServerActionsController:
             body_schema = schema.migrate_v256
         elif name == 'lock' and avr.is_supported(req, '2.73'):
             body_schema = schema.lock_v273
+        elif name == 'unshelve' and avr.is_supported(req, '2.77'):
+            body_schema = schema.unshelve_v277
         elif name == 'os-migrateLive':
             body_schema = schema.migrate_live(avr.is_supported(req, '2.25'),
                                               avr.is_supported(req, '2.30'),
@@ -271,7 +274,7 @@ class ServerActionsController:
         updates = {key: args[field] for field, key in (
             ('name', 'display_name'), ('description', 'display_description'),
             ('accessIPv4', 'access_ip_v4'), ('accessIPv6', 'access_ip_v6'),
-            ('user_data', 'user_data'))
+            ('user_data', 'user_data'), ('hostname', 'hostname'))
             if field in args}
         if 'key_name' in args:
             updates.update(self._key_pair(req, args['key_name']))
@@ -368,7 +371,10 @@ class ServerActionsController:
 
     def _unshelve(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:os-shelve:unshelve')
-        self.compute_api.unshelve(req.context, instance)
+        # 2.77: an offloaded server may be scheduled into a named zone.
+        zone = (args or {}).get('availability_zone')
+        self.compute_api.unshelve(req.context, instance,
+                                  availability_zone=zone)
 
     # Rescue -------------------------------------------------------------
 

@@ -11,9 +11,23 @@ plugs ports synchronously during a boot, so no compute waits for a
 ``network-vif-plugged`` event yet, and no server has a volume attached
 that a ``volume-extended`` event (2.51; its ``tag`` is the volume id)
 could concern.
+
+A ``power-update`` event (2.76) tells that a server was powered on or off
+outside the compute service; its ``tag`` must be ``POWER_ON`` or
+``POWER_OFF`` (code 400 otherwise). It is accepted and logged like the
+others: the virt drivers of this service (libvirt, fake) own the power
+state of their servers, and the compute's periodic power sync records it
+from the hypervisor.
+
+An ``accelerator-request-bound`` event (2.82) tells that an accelerator
+request (its uuid is the ``tag``, code 400 without one) was bound for a
+server. This service has no accelerator service and boots no server
+with accelerators, so no compute waits for it: it is accepted and
+logged.
 """
 
 from oslo_log import log as logging
+from oslo_utils import uuidutils
 
 from nova import context as nova_context
 from nova import exception, objects
@@ -39,9 +53,27 @@ def _find(ctxt, server_uuid):
             return None
 
 
+# The tag a power-update event must carry (2.76).
+POWER_TAGS = ('POWER_ON', 'POWER_OFF')
+
+
+def _tag_error(event):
+    """Why the event's tag does not fit its name, or None."""
+    if event['name'] == 'power-update' and event.get('tag') not in POWER_TAGS:
+        return 'the tag of a power-update event must be one of ' + \
+            ', '.join(POWER_TAGS)
+    if event['name'] == 'accelerator-request-bound' and \
+            not uuidutils.is_uuid_like(event.get('tag')):
+        return 'the tag of an accelerator-request-bound event must be ' \
+            'the uuid of the accelerator request'
+    return None
+
+
 class ServerExternalEventsController:
 
-    @validation.schema(schema.create_v251, '2.51')
+    @validation.schema(schema.create_v282, '2.82')
+    @validation.schema(schema.create_v276, '2.76', '2.81')
+    @validation.schema(schema.create_v251, '2.51', '2.75')
     @validation.schema(schema.create, '2.0', '2.50')
     def create(self, req, body):
         ctxt = req.context
@@ -59,8 +91,13 @@ class ServerExternalEventsController:
             if uuid not in found:
                 found[uuid] = _find(ctxt, uuid)
             instance = found[uuid]
+            tag_error = _tag_error(event)
             if instance is None:
                 result.update(code=404, status='failed')
+            elif tag_error:
+                LOG.info('Event %s of server %s dropped: %s', event['name'],
+                         uuid, tag_error)
+                result.update(code=400, status='failed')
             elif instance is False or not instance.host:
                 result.update(code=422, status='failed')
             else:

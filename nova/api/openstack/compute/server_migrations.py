@@ -3,7 +3,8 @@
 POST .../{id}/action ``{"force_complete": null}`` (2.22) makes a running
 live migration finish now; GET (2.23) lists and shows the live
 migrations in progress; DELETE (2.24) aborts one that is running (from
-2.65 also one queued or preparing). Admin only by default.
+2.65 also one queued or preparing). Admin only by default. From 2.80
+each migration shows its ``user_id`` and ``project_id``.
 """
 
 from nova.api import validation, wsgi
@@ -31,12 +32,17 @@ def _view(req, migration):
     if avr.is_supported(req, '2.59'):
         body['uuid'] = migration.uuid
     body['server_uuid'] = migration.instance_uuid
+    if avr.is_supported(req, '2.80'):
+        body['user_id'] = migration.user_id
+        body['project_id'] = migration.project_id
     body['created_at'] = _isotime(migration.created_at)
     body['updated_at'] = _isotime(migration.updated_at)
-    # The fake and simple drivers report no copy progress.
+    # Null when the driver reports no copy progress.
     for kind in ('memory', 'disk'):
         for what in ('total', 'processed', 'remaining'):
-            body[f'{kind}_{what}_bytes'] = None
+            name = f'{kind}_{what}'
+            body[f'{name}_bytes'] = getattr(migration, name) \
+                if migration.obj_attr_is_set(name) else None
     return body
 
 

@@ -31,6 +31,11 @@ _USER_FILTERS = ('name', 'status', 'image', 'flavor', 'ip', 'ip6',
 _EXACT_FILTERS = ('host', 'node', 'user_id', 'uuid', 'key_name',
                   'vm_state', 'task_state', 'power_state', 'hostname',
                   'availability_zone', 'reservation_id')
+# 2.83: those of _EXACT_FILTERS anyone may use (the others the API lets
+# non-admins name from 2.83 - config_drive, progress, created_at,
+# launched_at, terminated_at - are accepted and not filtered by here).
+_EXACT_FILTERS_V283 = ('user_id', 'key_name', 'vm_state', 'task_state',
+                       'power_state', 'availability_zone')
 _PASSWORD_CHARS = string.ascii_letters + string.digits
 
 
@@ -210,11 +215,16 @@ class ServersController:
                     detail='Invalid locked value {!r}: use true or '
                            'false.'.format(params['locked']))
         if all_filters:
-            for key in _EXACT_FILTERS:
-                if key in params:
-                    filters[key] = params[key]
-            if 'deleted' in params:
-                filters['deleted'] = _bool(params['deleted'])
+            exact = _EXACT_FILTERS
+        elif avr.is_supported(req, '2.83'):
+            exact = _EXACT_FILTERS_V283
+        else:
+            exact = ()
+        for key in exact:
+            if key in params:
+                filters[key] = params[key]
+        if all_filters and 'deleted' in params:
+            filters['deleted'] = _bool(params['deleted'])
         return filters
 
     @staticmethod
@@ -408,7 +418,8 @@ class ServersController:
                 reason=f'Flavor {flavorid} could not be found.')
 
     @wsgi.response(202)
-    @validation.schema(schema.create_v274, '2.74')
+    @validation.schema(schema.create_v290, '2.90')
+    @validation.schema(schema.create_v274, '2.74', '2.89')
     @validation.schema(schema.create_v267, '2.67', '2.73')
     @validation.schema(schema.create_v263, '2.63', '2.66')
     @validation.schema(schema.create_v257, '2.57', '2.62')
@@ -433,6 +444,10 @@ class ServersController:
             az = az.split(':', 1)[0] or None
         min_count = int(server.get('min_count', 1))
         max_count = int(server.get('max_count', min_count))
+        if 'hostname' in server and max_count > 1:
+            raise exception.ValidationError(
+                detail='hostname: a hostname can only be given when '
+                       f'creating one server, not up to {max_count}.')
         hints = dict(body.get('os:scheduler_hints') or
                      body.get('OS-SCH-HNT:scheduler_hints') or {})
         flavor = self._flavor(ctxt, server['flavorRef'])
@@ -462,7 +477,8 @@ class ServersController:
             access_ip_v4=server.get('accessIPv4'),
             access_ip_v6=server.get('accessIPv6'),
             scheduler_hints=hints, tags=server.get('tags'),
-            trusted_certs=certs, destination=destination)
+            trusted_certs=certs, destination=destination,
+            hostname=server.get('hostname'))
         if _bool(server.get('return_reservation_id', False)):
             return {'reservation_id': reservation_id}
         instance = instances[0]
@@ -478,7 +494,8 @@ class ServersController:
 
     # Update / delete -------------------------------------------------
 
-    @validation.schema(schema.update_v219, '2.19')
+    @validation.schema(schema.update_v290, '2.90')
+    @validation.schema(schema.update_v219, '2.19', '2.89')
     @validation.schema(schema.update, '2.0', '2.18')
     def update(self, req, id, body):
         ctxt = req.context
@@ -495,6 +512,8 @@ class ServersController:
             updates['access_ip_v4'] = spec['accessIPv4'] or None
         if 'accessIPv6' in spec:
             updates['access_ip_v6'] = spec['accessIPv6'] or None
+        if 'hostname' in spec:
+            updates['hostname'] = spec['hostname']
         instance = self.compute_api.update(ctxt, instance, **updates)
         statuses = self._host_statuses(req, [instance])
         return {'server': views.add_server_groups(

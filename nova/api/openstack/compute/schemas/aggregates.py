@@ -85,3 +85,22 @@ set_metadata = {
     'required': ['set_metadata'],
     'additionalProperties': False,
 }
+
+
+# 2.81: images to cache on the hosts of an aggregate.
+images = {
+    'type': 'object',
+    'properties': {
+        'cache': {
+            'type': 'array', 'minItems': 1,
+            'items': {
+                'type': 'object',
+                'properties': {'id': {'type': 'string', 'format': 'uuid'}},
+                'required': ['id'],
+                'additionalProperties': False,
+            },
+        },
+    },
+    'required': ['cache'],
+    'additionalProperties': False,
+}

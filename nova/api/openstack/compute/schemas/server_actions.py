@@ -1,5 +1,6 @@
 """Request bodies of ``POST /servers/{id}/action``, one per action."""
 
+from nova.api.openstack.compute.schemas import servers as server_schema
 from nova.api.validation import parameter_types as types
 
 _NO_ARGS = {'oneOf': [{'type': 'null'},
@@ -110,11 +111,11 @@ _REBUILD_PROPERTIES = {
 
 
 def rebuild(microversion_2_19=False, v2_54=False, v2_57=False,
-            v2_63=False):
+            v2_63=False, v2_90=False):
     """2.19 adds ``description``; 2.54 ``key_name`` (null removes the
     server's key pair); 2.57 ``user_data`` (null removes it) and drops
     ``personality``; 2.63 ``trusted_image_certificates`` (null: the
-    configured defaults, or none)."""
+    configured defaults, or none); 2.90 ``hostname``."""
     properties = dict(_REBUILD_PROPERTIES)
     if microversion_2_19:
         properties['description'] = {'type': ['string', 'null'],
@@ -129,6 +130,8 @@ def rebuild(microversion_2_19=False, v2_54=False, v2_57=False,
             {'type': 'null'}]}
     if v2_63:
         properties['trusted_image_certificates'] = types.trusted_certs
+    if v2_90:
+        properties['hostname'] = server_schema.hostname
     return _action('rebuild', {
         'type': 'object', 'properties': properties,
         'required': ['imageRef'], 'additionalProperties': False})
@@ -160,6 +163,14 @@ rescue = _action('rescue', {
                        'rescue_image_ref': {'type': 'string',
                                             'format': 'uuid'}},
         'additionalProperties': False}],
+})
+
+
+# 2.77: an offloaded server may be unshelved into a given zone.
+unshelve_v277 = _action('unshelve', {
+    'type': ['object', 'null'],
+    'properties': {'availability_zone': _NAME},
+    'additionalProperties': False,
 })
 
 

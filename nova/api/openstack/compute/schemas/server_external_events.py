@@ -1,5 +1,6 @@
 """Request schemas of POST /os-server-external-events: 2.51 adds the
-``volume-extended`` event (``power-update`` comes with 2.76)."""
+``volume-extended`` event, 2.76 ``power-update``, 2.82
+``accelerator-request-bound``."""
 
 import copy
 
@@ -34,3 +35,11 @@ create = {
 create_v251 = copy.deepcopy(create)
 create_v251['properties']['events']['items']['properties']['name'][
     'enum'].append('volume-extended')
+
+create_v276 = copy.deepcopy(create_v251)
+create_v276['properties']['events']['items']['properties']['name'][
+    'enum'].append('power-update')
+
+create_v282 = copy.deepcopy(create_v276)
+create_v282['properties']['events']['items']['properties']['name'][
+    'enum'].append('accelerator-request-bound')

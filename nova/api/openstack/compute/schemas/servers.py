@@ -143,6 +143,15 @@ create_v274['properties']['server']['properties'].update({
            'pattern': '^[a-zA-Z0-9-._]*$'}
     for name in ('host', 'hypervisor_hostname')})
 
+# 2.90: the hostname a user gives a server (at create, update and
+# rebuild), one DNS label (RFC 1123): letters, digits and '-', neither
+# first nor last, 2 to 63 characters.
+hostname = {'type': 'string', 'minLength': 2, 'maxLength': 63,
+            'pattern': '^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$'}
+
+create_v290 = copy.deepcopy(create_v274)
+create_v290['properties']['server']['properties']['hostname'] = hostname
+
 update = {
     'type': 'object',
     'properties': {
@@ -165,6 +174,9 @@ update = {
 update_v219 = copy.deepcopy(update)
 update_v219['properties']['server']['properties']['description'] = \
     types.description
+
+update_v290 = copy.deepcopy(update_v219)
+update_v290['properties']['server']['properties']['hostname'] = hostname
 
 _sort_keys = ['access_ip_v4', 'access_ip_v6',
               'availability_zone', 'config_drive', 'created_at',

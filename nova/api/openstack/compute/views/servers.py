@@ -221,6 +221,9 @@ def show(req, instance, host_status=None):
     if _allowed(req, 'os_compute_api:os-extended-server-attributes',
                 instance.project_id):
         body.update(_admin_attributes(req, instance))
+    elif avr.is_supported(req, '2.90'):
+        # 2.90: the hostname, which users may now set, is theirs to see.
+        body['OS-EXT-SRV-ATTR:hostname'] = _get(instance, 'hostname')
     if avr.is_supported(req, '2.9'):
         body['locked'] = bool(_get(instance, 'locked', False))
     if avr.is_supported(req, '2.16') and host_status is not None:
