@@ -65,8 +65,10 @@ class EvacuateTask:
             source_compute=instance.host, source_node=instance.node,
             old_instance_type_id=instance.flavor.id,
             new_instance_type_id=instance.flavor.id, status='accepted',
-            migration_type='evacuation', user_id=instance.user_id,
-            project_id=instance.project_id)
+            migration_type='evacuation',
+            # Who asked for the move (API 2.80 shows them).
+            user_id=ctxt.user_id or instance.user_id,
+            project_id=ctxt.project_id or instance.project_id)
         migration.create()
         try:
             if host and force:

@@ -68,8 +68,10 @@ class LiveMigrateTask:
             source_compute=instance.host, source_node=instance.node,
             old_instance_type_id=instance.flavor.id,
             new_instance_type_id=instance.flavor.id, status='accepted',
-            migration_type='live-migration', user_id=instance.user_id,
-            project_id=instance.project_id)
+            migration_type='live-migration',
+            # Who asked for the move (API 2.80 shows them).
+            user_id=ctxt.user_id or instance.user_id,
+            project_id=ctxt.project_id or instance.project_id)
         migration.create()
         self.reportclient.move_allocations(ctxt, instance.uuid,
                                            migration.uuid)

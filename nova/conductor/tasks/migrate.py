@@ -64,8 +64,10 @@ class MigrateTask:
             source_compute=instance.host, source_node=instance.node,
             old_instance_type_id=instance.flavor.id,
             new_instance_type_id=flavor.id, status='pre-migrating',
-            migration_type=migration_type, user_id=instance.user_id,
-            project_id=instance.project_id)
+            migration_type=migration_type,
+            # Who asked for the move (API 2.80 shows them).
+            user_id=ctxt.user_id or instance.user_id,
+            project_id=ctxt.project_id or instance.project_id)
         migration.create()
         # The source's resources stay held, by the migration, until the
         # move is confirmed or reverted.
