@@ -28,9 +28,13 @@ _NOT_INHERITED = ('image_min_ram', 'image_min_disk', 'image_disk_format',
 
 
 class UnshelveZoneConflict(exception.Conflict):
-    msg_fmt = _('availability_zone can only be given to unshelve a '
-                'shelved_offloaded server; server %(instance_uuid)s is '
+    msg_fmt = _('availability_zone and host can only be given to unshelve '
+                'a shelved_offloaded server; server %(instance_uuid)s is '
                 '%(state)s.')
+
+
+# An argument not given (None has a meaning of its own).
+UNSET = object()
 
 
 class InvalidRescueImage(exception.Invalid):
@@ -161,16 +165,20 @@ class LifecycleMixin:
             lambda cctxt, inst: self.compute_rpcapi.shelve_offload_instance(
                 cctxt, inst))
 
-    def unshelve(self, context, instance, availability_zone=None):
+    def unshelve(self, context, instance, availability_zone=UNSET,
+                 host=None):
         """A shelved server starts again on its host; an offloaded one
         is scheduled by the conductor, into ``availability_zone`` when one
-        is named (2.77; only an offloaded server may change zone)."""
+        is named (2.77), anywhere when it is None (2.91: unpinned), and on
+        ``host`` when one is named (2.91, admins): only an offloaded
+        server may change zone or host."""
         row = instance_states.get('unshelve')
         self.check_lock(context, instance, row.api_action)
         cell, instance = self._on_host(context, instance)
         instance_states.check('unshelve', instance)
-        if availability_zone is not None:
-            self._unshelve_into_zone(context, instance, availability_zone)
+        if availability_zone is not UNSET or host is not None:
+            self._unshelve_to(context, instance, cell, availability_zone,
+                              host)
         with nova_context.target_cell(context, cell) as cctxt:
             instance._context = cctxt
             instance.task_state = row.task_state
@@ -185,28 +193,50 @@ class LifecycleMixin:
                 self.compute_task_api.unshelve_instance(context, instance)
 
     @staticmethod
-    def _unshelve_into_zone(context, instance, zone):
-        """Check that ``instance`` may move to ``zone`` and record the zone
-        in its request spec, which the conductor schedules with."""
+    def _unshelve_to(context, instance, cell, zone, host):
+        """Check that ``instance`` may go to ``zone`` (UNSET: keep its
+        own; None: any) and ``host``, and record them in its request
+        spec, which the conductor schedules with (the scheduler still
+        checks that the server fits on the host)."""
         from nova import availability_zones
         if instance.vm_state != vm_states.SHELVED_OFFLOADED:
             raise UnshelveZoneConflict(instance_uuid=instance.uuid,
                                        state=instance.vm_state)
-        try:
-            availability_zones.check_zone(context, zone)
-        except availability_zones.ZoneNotAvailable as exc:
-            raise exception.ValidationError(
-                detail=f'availability_zone: {exc.format_message()}')
+        if zone is not UNSET and zone is not None:
+            try:
+                availability_zones.check_zone(context, zone)
+            except availability_zones.ZoneNotAvailable as exc:
+                raise exception.ValidationError(
+                    detail=f'availability_zone: {exc.format_message()}')
         try:
             spec = objects.RequestSpec.get_by_instance_uuid(
                 context, instance.uuid)
         except exception.RequestSpecNotFound:
             spec = objects.RequestSpec.from_components(
-                context, instance.uuid, None, instance.flavor, 1, zone, {},
-                instance.project_id, instance.user_id)
+                context, instance.uuid, None, instance.flavor, 1,
+                instance.availability_zone, {}, instance.project_id,
+                instance.user_id)
             spec.create()
-            return
-        spec.availability_zone = zone
+        wanted_zone = spec.availability_zone if zone is UNSET else zone
+        if host is not None:
+            try:
+                mapping = objects.HostMapping.get_by_host(context, host)
+            except exception.HostMappingNotFound:
+                raise exception.ValidationError(
+                    detail=f'host: compute host {host} could not be '
+                           f'found.') from None
+            if cell is not None and mapping.cell_mapping.uuid != cell.uuid:
+                raise exception.ValidationError(
+                    detail=f'host: compute host {host} is in another cell '
+                           f'than the server.')
+            host_zone = availability_zones.host_zone(context, host)
+            if wanted_zone and wanted_zone != host_zone:
+                raise exception.ValidationError(
+                    detail=f'host: compute host {host} is in availability '
+                           f'zone {host_zone}, not in {wanted_zone}.')
+        spec.availability_zone = wanted_zone
+        # Cleared by the conductor once it scheduled (or failed to).
+        spec.force_hosts = [host] if host else None
         spec.save()
 
     # Rescue -------------------------------------------------------------

@@ -45,6 +45,9 @@ rules = [
           'Offload a shelved server from its host (shelveOffload).'),
     _rule('os_compute_api:os-shelve:unshelve', _MEMBER,
           'Unshelve a shelved server (unshelve).'),
+    _rule('os_compute_api:os-shelve:unshelve_to_host', base.ADMIN,
+          'Unshelve an offloaded server to a given host (unshelve with '
+          'host, 2.91).'),
     _rule('os_compute_api:os-rescue', _MEMBER,
           'Boot a server from a rescue image (rescue).'),
     _rule('os_compute_api:os-unrescue', _MEMBER,

@@ -10,7 +10,7 @@ import re
 from nova.api.openstack import errors
 
 MIN_VERSION = '2.1'
-MAX_VERSION = '2.90'
+MAX_VERSION = '2.91'
 # What a request gets when it names no version.
 DEFAULT_VERSION = MIN_VERSION
 

@@ -60,9 +60,19 @@ class UnshelveTask:
         spec.requested_cell = destinations.cell_of(ctxt, instance)
         spec.ignore_hosts = None
         spec.retry_hosts = []
-        selections = self.scheduler.select_destinations(
-            ctxt, spec, [instance.uuid], return_objects=True,
-            return_alternates=False)
+        try:
+            selections = self.scheduler.select_destinations(
+                ctxt, spec, [instance.uuid], return_objects=True,
+                return_alternates=False)
+        finally:
+            if spec.obj_attr_is_set('force_hosts') and spec.force_hosts:
+                # A host asked for (API 2.91) is for this unshelve only.
+                spec.force_hosts = None
+                try:
+                    spec.save()
+                except Exception:
+                    LOG.warning('Could not save the request spec of %s',
+                                instance.uuid, exc_info=True)
         selected = selections[0][0]
         zone = host_manager.host_availability_zone(ctxt,
                                                    selected.service_host)

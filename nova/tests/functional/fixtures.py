@@ -89,6 +89,9 @@ class ComputeClient:
     def post(self, path, json=None, **kw):
         return self.request('POST', path, json=json, **kw)
 
+    def put(self, path, json=None, **kw):
+        return self.request('PUT', path, json=json, **kw)
+
     def delete(self, path, **kw):
         return self.request('DELETE', path, **kw)
 

@@ -361,10 +361,45 @@ def _journey(j, api, image_id, two_hosts):
     assert j.view()['OS-EXT-SRV-ATTR:host'] is None
     j.refuses_what_its_state_refuses()
     resp = j.do({'unshelve': None})
-    j.check(resp, 'ACTIVE', 'unshelve',
-            {'conductor_unshelve_instance': 'Success',
-             'compute_unshelve_instance': 'Success'},
-            _started_ended('unshelve'))
+    unshelved = j.check(resp, 'ACTIVE', 'unshelve',
+                        {'conductor_unshelve_instance': 'Success',
+                         'compute_unshelve_instance': 'Success'},
+                        _started_ended('unshelve'))
+    # Again, to a host named by an admin (2.91) and unpinned from its zone
+    # (2.77 zones, null: any).
+    hosts = {svc['host'] for svc in api.get(
+        '/os-services?binary=nova-compute').json()['services']
+        if svc['state'] == 'up' and svc['status'] == 'enabled'}
+    there = min(hosts - {unshelved['OS-EXT-SRV-ATTR:host']})
+    resp = j.do({'shelve': None})
+    j.check(resp, 'SHELVED_OFFLOADED', 'shelve',
+            {'compute_shelve_instance': 'Success',
+             'compute_shelve_offload_instance': 'Success'},
+            _started_ended('shelve') + _started_ended('shelve_offload'),
+            allocated=False)
+    resp = j.do({'unshelve': {'host': 'no-such-host'}}, status_code=400,
+                microversion='2.91')
+    assert 'no-such-host could not be found' in resp.text
+    resp = j.do({'unshelve': {'host': there}}, status_code=400,
+                microversion='2.90')
+    resp = j.do({'unshelve': {'host': there, 'availability_zone': None}},
+                microversion='2.91')
+    moved = j.check(resp, 'ACTIVE', 'unshelve',
+                    {'conductor_unshelve_instance': 'Success',
+                     'compute_unshelve_instance': 'Success'},
+                    _started_ended('unshelve'))
+    assert moved['OS-EXT-SRV-ATTR:host'] == there
+    resp = j.do({'unshelve': {'host': there}}, status_code=409,
+                microversion='2.91')
+
+    # Hostname (2.90) -------------------------------------------------------
+    resp = api.put(f'/servers/{j.id}',
+                   json={'server': {'hostname': 'journey-7'}},
+                   microversion='2.90')
+    assert resp.status_code == 200, resp.text
+    assert resp.json()['server']['OS-EXT-SRV-ATTR:hostname'] == 'journey-7'
+    assert api.get(f'/servers/{j.id}', microversion='2.90').json()[
+        'server']['OS-EXT-SRV-ATTR:hostname'] == 'journey-7'
 
     # Rescue ----------------------------------------------------------------
     resp = j.do({'rescue': None}, status_code=200)

@@ -109,6 +109,8 @@ class ServerActionsController:
             body_schema = schema.migrate_v256
         elif name == 'lock' and avr.is_supported(req, '2.73'):
             body_schema = schema.lock_v273
+        elif name == 'unshelve' and avr.is_supported(req, '2.91'):
+            body_schema = schema.unshelve_v291
         elif name == 'unshelve' and avr.is_supported(req, '2.77'):
             body_schema = schema.unshelve_v277
         elif name == 'os-migrateLive':
@@ -371,10 +373,19 @@ class ServerActionsController:
 
     def _unshelve(self, req, instance, args):
         self._can(req, instance, 'os_compute_api:os-shelve:unshelve')
-        # 2.77: an offloaded server may be scheduled into a named zone.
-        zone = (args or {}).get('availability_zone')
-        self.compute_api.unshelve(req.context, instance,
-                                  availability_zone=zone)
+        args = args or {}
+        kwargs = {}
+        # 2.77: an offloaded server may be scheduled into a named zone;
+        # 2.91: or anywhere (null), and to a host (admins).
+        if args.get('availability_zone') is not None or (
+                'availability_zone' in args and
+                avr.is_supported(req, '2.91')):
+            kwargs['availability_zone'] = args['availability_zone']
+        if args.get('host') is not None:
+            self._can(req, instance,
+                      'os_compute_api:os-shelve:unshelve_to_host')
+            kwargs['host'] = args['host']
+        self.compute_api.unshelve(req.context, instance, **kwargs)
 
     # Rescue -------------------------------------------------------------
 

@@ -174,6 +174,20 @@ unshelve_v277 = _action('unshelve', {
 })
 
 
+# 2.91: also to a host (admins), and availability_zone null unpins the
+# server from its zone; an object names at least one of them.
+unshelve_v291 = _action('unshelve', {
+    'type': ['object', 'null'],
+    'properties': {
+        'availability_zone': {'oneOf': [_NAME, {'type': 'null'}]},
+        'host': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                 'pattern': r'^[a-zA-Z0-9._-]+$'},
+    },
+    'minProperties': 1,
+    'additionalProperties': False,
+})
+
+
 # Live migration -------------------------------------------------------
 
 _HOST = {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255}
