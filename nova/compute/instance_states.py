@@ -157,7 +157,11 @@ TRANSITIONS = {t.action: t for t in (
                event='compute_restore_instance', notification='restore'),
     Transition('forceDelete', (vm_states.SOFT_DELETED,), None, None, None),
     # Read-only or API-only actions: no task state, nothing to finish.
-    Transition('get_console_output', _ON_HOST, None, None, None),
+    # A rescue guest's and a resized guest's consoles are what the user
+    # needs to see (the Compute API allows them).
+    Transition('get_console_output',
+               _ON_HOST + (vm_states.RESCUED, vm_states.RESIZED), None,
+               None, None),
     Transition('update_metadata', _ON_HOST, None, None, None),
     Transition('update_tags', _ON_HOST + (vm_states.ERROR,), None, None,
                None),

@@ -243,11 +243,12 @@ def confirm_resize(mgr, ctxt, instance, migration):
             with compute_utils.EventReporter(ctxt, 'compute_confirm_resize',
                                              mgr.host, instance.uuid):
                 _notify(mgr, ctxt, instance, 'resize_confirm', 'start')
-                if migration.source_compute != migration.dest_compute:
-                    network_info = mgr.network_api.get_instance_nw_info(
-                        ctxt, instance)
-                    mgr.driver.confirm_migration(ctxt, migration, instance,
-                                                 network_info)
+                # Also on one host: the driver may have kept the source's
+                # files for a revert (libvirt's <uuid>_resize).
+                network_info = mgr.network_api.get_instance_nw_info(
+                    ctxt, instance)
+                mgr.driver.confirm_migration(ctxt, migration, instance,
+                                             network_info)
                 mgr.reportclient.delete_allocation_for_instance(
                     ctxt, migration.uuid)
                 _set_migration_status(migration, 'confirmed')

@@ -42,6 +42,12 @@ opts = [
     cfg.IntOpt('spawn_timeout', default=120, min=1,
                help='Seconds to wait for a new guest to reach the running '
                     'state before the build fails.'),
+    cfg.IntOpt('wait_soft_reboot_seconds', default=120, min=0,
+               help='Seconds a soft reboot waits for the guest OS to shut '
+                    'down after it was sent the ACPI power button; a '
+                    'guest still running then (one that ignores ACPI) is '
+                    'rebooted hard: stopped and started again. 0 makes '
+                    'every reboot hard.'),
     cfg.StrOpt('snapshots_directory', default='$instances_path/snapshots',
                help='Where a snapshot\'s root disk is converted before it '
                     'is uploaded to the image service. It needs free space '

@@ -259,7 +259,9 @@ class ComputeDriver:
         raise NotImplementedError()
 
     def confirm_migration(self, context, migration, instance, network_info):
-        """Remove what a resize left on the source host."""
+        """Remove what a resize left on the source host. Called also
+        when source and destination are one host: then the guest there
+        is the resized one and must stay."""
         raise NotImplementedError()
 
     def finish_revert_migration(self, context, instance, network_info,

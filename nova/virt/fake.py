@@ -317,6 +317,9 @@ class FakeDriver(driver.ComputeDriver):
 
     def confirm_migration(self, context, migration, instance, network_info):
         self._inject('confirm_migration')
+        if migration is not None and \
+                migration.source_compute == migration.dest_compute:
+            return      # one host: the guest there is the resized one
         with self._lock:
             self._guests.pop(instance.uuid, None)
 

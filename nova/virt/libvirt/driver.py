@@ -75,7 +75,8 @@ class LibvirtDriver(driver.ComputeDriver):
     capabilities: typing.ClassVar[dict] = dict(
         driver.ComputeDriver.capabilities,
         has_imagecache=True, supports_pause=True, supports_suspend=True,
-        supports_snapshot=True, supports_resize=True)
+        supports_snapshot=True, supports_resize=True,
+        supports_migrate_to_same_host=True)
 
     def __init__(self, virtapi=None, image_api=None):
         super().__init__(virtapi)
@@ -318,8 +319,13 @@ class LibvirtDriver(driver.ComputeDriver):
     def get_info(self, instance):
         dom = self.domain(instance)
         state, max_mem_kb, mem_kb, num_cpu, cpu_time_ns = dom.info()
+        state = _POWER_STATES.get(state, power_state.NOSTATE)
+        if state == power_state.SHUTDOWN and dom.hasManagedSaveImage(0):
+            # Its memory is saved (suspend): not a guest that was shut
+            # down, which the power sync would take for a stop.
+            state = power_state.SUSPENDED
         return driver.InstanceInfo(
-            state=_POWER_STATES.get(state, power_state.NOSTATE),
+            state=state,
             internal_id=dom.UUIDString(), max_mem_kb=max_mem_kb,
             mem_kb=mem_kb, num_cpu=num_cpu, cpu_time_ns=cpu_time_ns)
 
@@ -383,15 +389,42 @@ class LibvirtDriver(driver.ComputeDriver):
     def reboot(self, context, instance, network_info, reboot_type,
                block_device_info=None):
         dom = self.domain(instance)
-        if reboot_type == 'SOFT' and dom.isActive():
-            try:
-                dom.reboot(0)
-                return
-            except vhost.libvirt.libvirtError as exc:
-                LOG.warning('Soft reboot of %s failed (%s); doing a hard '
-                            'reboot', instance.uuid, exc)
+        if reboot_type == 'SOFT' and dom.isActive() and \
+                self._soft_reboot(instance, dom):
+            return
         self._stop_now(dom)
+        if dom.hasManagedSaveImage(0):
+            # A hard reboot boots afresh; create() would restore the
+            # memory a suspend saved.
+            dom.managedSaveRemove(0)
         dom.create()
+
+    @staticmethod
+    def _soft_reboot(instance, dom):
+        """Shut the guest OS down (ACPI) and start the domain again once
+        it is off; False when it did not go off in time.
+
+        Not ``virDomainReboot``: QEMU's reboot is an ACPI request too, and
+        when the guest ignores it the call still succeeds, so the guest
+        would silently never restart."""
+        timeout = CONF.libvirt.wait_soft_reboot_seconds
+        if timeout <= 0:
+            return False
+        try:
+            dom.shutdown()
+        except vhost.libvirt.libvirtError as exc:
+            LOG.warning('Cannot ask instance %s to shut down (%s)',
+                        instance.uuid, exc)
+            return False
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not dom.isActive():
+                dom.create()
+                return True
+            time.sleep(0.5)
+        LOG.warning('Instance %s did not shut down within %d s of its soft '
+                    'reboot; rebooting it hard', instance.uuid, timeout)
+        return False
 
     def _refuse(self, method, instance, dom):
         state = power_state.STATE_MAP.get(_power_state(dom))

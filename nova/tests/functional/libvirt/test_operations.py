@@ -53,7 +53,7 @@ def test_pause_unpause_suspend_resume_keep_the_guest_running(drv):
                                  libvirt.VIR_DOMAIN_RUNNING_UNPAUSED)
 
     drv.suspend(None, inst)
-    assert drv.get_info(inst).state == power_state.SHUTDOWN
+    assert drv.get_info(inst).state == power_state.SUSPENDED
     assert drv.host.find_domain(inst.uuid).hasManagedSaveImage(0)
     drv.resume(None, inst, [])
     # Restored from its saved memory, not booted again.

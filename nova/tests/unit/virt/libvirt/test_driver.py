@@ -248,6 +248,85 @@ def test_hard_reboot_leaves_guest_running(drv):
     assert drv.get_info(inst).state == power_state.RUNNING
 
 
+def test_hard_reboot_of_suspended_guest_boots_afresh(drv):
+    inst = _instance()
+    _spawn(drv, inst)
+    drv.suspend(None, inst)
+    drv.reboot(None, inst, [], 'HARD')
+    dom = drv.domain(inst)
+    assert drv.get_info(inst).state == power_state.RUNNING
+    # Booted, not restored from the saved memory.
+    assert dom.state()[1] == libvirt_host.libvirt.VIR_DOMAIN_RUNNING_BOOTED
+    assert not dom.hasManagedSaveImage(0)
+
+
+def test_soft_reboot_shuts_the_guest_down_and_starts_it(drv):
+    inst = _instance()
+    _spawn(drv, inst)
+    first_id = drv.domain(inst).ID()
+    drv.reboot(None, inst, [], 'SOFT')
+    dom = drv.domain(inst)
+    assert drv.get_info(inst).state == power_state.RUNNING
+    # A new QEMU process: the test driver numbers each start.
+    assert dom.ID() != first_id
+
+
+class _DeafDomain:
+    """A running guest that ignores the ACPI power button."""
+
+    def __init__(self):
+        self.active = True
+        self.calls = []
+
+    def isActive(self):
+        return self.active
+
+    def UUIDString(self):
+        return 'deaf'
+
+    def shutdown(self):
+        self.calls.append('shutdown')
+
+    def hasManagedSaveImage(self, flags):
+        return False
+
+    def destroy(self):
+        self.calls.append('destroy')
+        self.active = False
+
+    def create(self):
+        self.calls.append('create')
+        self.active = True
+
+
+def test_soft_reboot_of_guest_ignoring_acpi_becomes_hard(drv, monkeypatch):
+    clock = iter(range(0, 10000, 1))
+    monkeypatch.setattr(libvirt_driver.time, 'monotonic',
+                        lambda: next(clock))
+    monkeypatch.setattr(libvirt_driver.time, 'sleep', lambda s: None)
+    CONF.set_override('wait_soft_reboot_seconds', 5, group='libvirt')
+    dom = _DeafDomain()
+    monkeypatch.setattr(drv, 'domain', lambda inst: dom)
+    try:
+        drv.reboot(None, _instance(), [], 'SOFT')
+    finally:
+        CONF.clear_override('wait_soft_reboot_seconds', group='libvirt')
+    # Not a silent no-op: the guest really restarts.
+    assert dom.calls == ['shutdown', 'destroy', 'create']
+    assert dom.active
+
+
+def test_soft_reboot_without_wait_is_hard(drv, monkeypatch):
+    CONF.set_override('wait_soft_reboot_seconds', 0, group='libvirt')
+    dom = _DeafDomain()
+    monkeypatch.setattr(drv, 'domain', lambda inst: dom)
+    try:
+        drv.reboot(None, _instance(), [], 'SOFT')
+    finally:
+        CONF.clear_override('wait_soft_reboot_seconds', group='libvirt')
+    assert dom.calls == ['destroy', 'create']
+
+
 def test_console_output_is_the_serial_log(drv):
     inst = _instance()
     _spawn(drv, inst)

@@ -69,7 +69,8 @@ def test_unpause_of_stopped_guest_is_refused(drv, inst):
 def test_suspend_saves_memory_and_resume_restores_it(drv, inst):
     drv.suspend(None, inst)
     dom = drv.host.find_domain(inst.uuid)
-    assert _state(drv, inst) == power_state.SHUTDOWN
+    assert _state(drv, inst) == power_state.SUSPENDED
+    assert not dom.isActive()
     assert dom.hasManagedSaveImage(0)
     drv.suspend(None, inst)     # already suspended: not an error
     drv.resume(None, inst, [])
