@@ -95,6 +95,17 @@ def valid_statuses():
 
 # Paging --------------------------------------------------------------------
 
+# The largest value an integer column (and a portable OFFSET) holds: a
+# bigger number in a query (minDisk, offset) means "beyond everything".
+DB_INT_MAX = 2 ** 31 - 1
+
+
+def db_int(value):
+    """A query's non-negative integer (already validated), capped at
+    DB_INT_MAX so that the database is never handed one it cannot hold."""
+    return min(int(value), DB_INT_MAX)
+
+
 def get_limit_and_marker(req, max_limit=None):
     """limit (capped at [api] max_limit) and marker from the query."""
     max_limit = max_limit or CONF.api.max_limit

@@ -38,9 +38,9 @@ class FlavorsController:
         limit, marker = common.get_limit_and_marker(req)
         filters = {'is_public': _is_public_filter(req)}
         if 'minRam' in req.GET:
-            filters['min_memory_mb'] = int(req.GET['minRam'])
+            filters['min_memory_mb'] = common.db_int(req.GET['minRam'])
         if 'minDisk' in req.GET:
-            filters['min_root_gb'] = int(req.GET['minDisk'])
+            filters['min_root_gb'] = common.db_int(req.GET['minDisk'])
         sort_key = req.GET.get('sort_key', 'flavorid')
         sort_key = _SORT_KEY_ALIASES.get(sort_key, sort_key)
         sort_dir = req.GET.get('sort_dir', 'asc')

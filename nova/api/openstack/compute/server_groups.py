@@ -72,7 +72,7 @@ class ServerGroupController:
                      target={'project_id': ctxt.project_id})
             project_id = None
         limit, _marker = common.get_limit_and_marker(req)
-        offset = int(req.GET.get('offset', 0))
+        offset = common.db_int(req.GET.get('offset', 0))
         groups = objects.InstanceGroupList.get_all(
             ctxt, project_id=project_id, limit=limit, offset=offset)
         members = _live_members(ctxt, groups)

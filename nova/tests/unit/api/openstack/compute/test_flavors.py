@@ -41,6 +41,15 @@ def test_min_ram_filter(client, dbs):
     assert [f['id'] for f in resp.json_body_or_none['flavors']] == ['2', '3']
 
 
+def test_min_filters_beyond_any_integer_column_match_nothing(client, dbs):
+    _make_flavors()
+    huge = 9327481666347936104
+    for param in ('minRam', 'minDisk'):
+        resp = client.get(f'/v2.1/flavors/detail?{param}={huge}')
+        assert resp.status_int == 200, resp.body
+        assert resp.json_body_or_none['flavors'] == []
+
+
 def test_pagination_next_link(client, dbs):
     _make_flavors()
     resp = client.get('/v2.1/flavors?limit=2')

@@ -174,3 +174,10 @@ def test_boot_over_group_members_quota_is_403(client, dbs, flavor, peers,
         'server': server, 'os:scheduler_hints': hints})
     assert resp.status_int == 403
     assert len(peers['task_api'].casts) == 1
+
+
+def test_list_offset_beyond_any_integer_is_an_empty_page(client, dbs):
+    huge = 3078450867079514706958436646948
+    resp = client.get(SG + f'?limit={huge}&offset={huge}', version='2.15')
+    assert resp.status_int == 200, resp.body
+    assert resp.json_body_or_none['server_groups'] == []
