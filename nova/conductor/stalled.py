@@ -133,13 +133,10 @@ def _end_unscheduled_builds(ctxt, reportclient, cutoff, timeout):
         last = _last_change(build_request)
         if last is None or last > cutoff:
             continue
+        # The attempt counts this re-drive; the instance made from it may
+        # still be re-driven once in its cell (a cast to a stopping
+        # compute), which its own marker counts.
         first_time = build_request.attempt == 0
-        if first_time:
-            # The instance made from it is not built again by its compute.
-            instance = build_request.instance
-            if not instance.obj_attr_is_set('system_metadata'):
-                instance.system_metadata = {}
-            compute_utils.mark_redriven(instance)
         # From here on no conductor holding an earlier copy builds it
         # (each checks its attempt before it claims and before it creates
         # the instance); one that touched it meanwhile keeps it.

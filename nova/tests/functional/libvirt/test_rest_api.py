@@ -459,6 +459,11 @@ def test_delete_leaves_nothing_behind(api, cloud, placement, server):
     for tap in taps:
         assert not os.path.exists(f'/sys/class/net/{tap}')
         assert not os.path.exists(f'/sys/class/net/{BRIDGE}/brif/{tap}')
+    # The compute removes the allocation just after the soft delete that
+    # makes the server 404 (as Nova orders it): give it a moment.
+    deadline = time.monotonic() + 10
+    while placement.allocations(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert placement.allocations(server) == {}
 
 

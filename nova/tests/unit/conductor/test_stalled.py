@@ -78,10 +78,12 @@ def test_a_build_request_never_scheduled_is_sent_again_once(
     assert [b.instance_uuid for b in sent[0]['build_requests']] == [
         br.instance_uuid]
     assert test_build._allocations(placement, br.instance_uuid) == {}
-    # Still there, marked: the next time it is stale it is buried.
+    # Still there, a second attempt: the next time it is stale it is
+    # buried. Its instance may still be re-driven once in its cell.
     again = objects.BuildRequest.get_by_instance_uuid(cells.ctxt,
                                                       br.instance_uuid)
-    assert again.instance.system_metadata[compute_utils.BUILD_REDRIVEN] == '1'
+    assert again.attempt == 1
+    assert not compute_utils.was_redriven(again.instance)
 
 
 def test_a_build_request_never_scheduled_twice_goes_to_cell0(
