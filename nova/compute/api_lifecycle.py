@@ -216,7 +216,6 @@ class LifecycleMixin:
                 context, instance.uuid, None, instance.flavor, 1,
                 instance.availability_zone, {}, instance.project_id,
                 instance.user_id)
-            spec.create()
         wanted_zone = spec.availability_zone if zone is UNSET else zone
         if host is not None:
             try:
@@ -237,7 +236,10 @@ class LifecycleMixin:
         spec.availability_zone = wanted_zone
         # Cleared by the conductor once it scheduled (or failed to).
         spec.force_hosts = [host] if host else None
-        spec.save()
+        if 'id' in spec:
+            spec.save()
+        else:
+            spec.create()
 
     # Rescue -------------------------------------------------------------
 

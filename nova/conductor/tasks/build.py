@@ -223,14 +223,12 @@ class BuildTask:
                 LOG.info('Not building %s: its server was deleted or its '
                          'build was sent again since this request was',
                          br.instance_uuid)
+        # The API sends one spec per build request.
         pairs = [(br, spec) for br, spec in zip(build_requests,
                                                 request_specs)
                  if br.instance_uuid in current]
         if not pairs:
             return None
-        if len(request_specs) < len(build_requests):
-            # One spec for the whole request (multi-create).
-            return [br for br, _spec in pairs], request_specs
         return [br for br, _spec in pairs], [spec for _br, spec in pairs]
 
     def _schedule_and_build(self, ctxt, build_requests, request_specs,

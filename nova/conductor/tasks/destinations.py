@@ -17,8 +17,12 @@ def request_spec_for(ctxt, instance):
 
 
 def cell_of(ctxt, instance):
-    """The uuid of the cell the instance lives in (a move stays there),
-    or None when its mapping has none."""
+    """The uuid of the cell the instance lives in (a move stays there):
+    the move tasks target the instance's context at it; otherwise its
+    mapping says, or None when it has no cell."""
+    cell_uuid = getattr(instance._context, 'cell_uuid', None)
+    if cell_uuid is not None:
+        return cell_uuid
     try:
         mapping = objects.InstanceMapping.get_by_instance_uuid(
             ctxt, instance.uuid)
