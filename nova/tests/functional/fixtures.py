@@ -7,6 +7,8 @@ free port.
 """
 
 import collections
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +22,73 @@ from nova.all_in_one import settings, stack
 
 TOKEN = 'admin:admin'
 MICROVERSION = '2.47'
+
+
+NOVA_ALL_BANNER = 'nova-all is serving the Compute API on'
+
+
+class NovaAllProcess:
+    """``nova-all`` in a child process of its own (state in
+    ``state_path``, output in ``out_path``), for tests that must not
+    share the session's stack: ``virt`` and an extra config file's text
+    are what differ between them."""
+
+    def __init__(self, state_path, out_path, virt='fake', conf_text='',
+                 start_timeout=120):
+        self.state_path = state_path
+        self.out_path = out_path
+        self.virt = virt
+        self.conf_text = conf_text
+        self.start_timeout = start_timeout
+        self.endpoints = free_endpoints()
+        self.proc = None
+
+    def start(self):
+        os.makedirs(self.state_path, exist_ok=True)
+        conf = self.state_path + '-base.conf'
+        with open(conf, 'w') as f:
+            f.write(self.conf_text)
+        e = self.endpoints
+        with open(self.out_path, 'ab') as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, '-m', 'nova.cmd.all',
+                 '--state-path', self.state_path, '--virt', self.virt,
+                 '--config-file', conf,
+                 '--api-port', str(e.api_port),
+                 '--placement-port', str(e.placement_port),
+                 '--glance-port', str(e.glance_port)],
+                stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + self.start_timeout
+        while NOVA_ALL_BANNER not in self.output():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError('nova-all did not start:\n' +
+                                     self.output()[-4000:])
+            time.sleep(0.2)
+        return self
+
+    def output(self):
+        with open(self.out_path, errors='replace') as f:
+            return f.read()
+
+    def stop(self, timeout=60):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        # Glance runs in a session of its own: it dies with its parent,
+        # but one left by a SIGKILL is ended here (what runs in its dir).
+        glance_dir = os.path.join(self.state_path, 'glance')
+        for pid in filter(str.isdigit, os.listdir('/proc')):
+            try:
+                if os.readlink(f'/proc/{pid}/cwd') == glance_dir:
+                    os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def free_port():

@@ -12,16 +12,12 @@ Heartbeat columns, which the services write on their own, are left out.
 
 import hashlib
 import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 
 from nova.tests.functional import fixtures
 
 START_TIMEOUT = 120
-BANNER = 'nova-all is serving the Compute API on'
 
 # Written by nova-all itself, not by requests: left out of snapshots.
 _IGNORED_COLUMNS = {
@@ -49,48 +45,17 @@ ram = 102400
 """
 
 
-class NovaAll:
+class NovaAll(fixtures.NovaAllProcess):
     """``nova-all`` in a child process, fake virt driver."""
 
     def __init__(self, state_path):
-        self.state_path = state_path
-        self.endpoints = fixtures.free_endpoints()
-        self.log = state_path + '.out'
-        self.proc = None
+        super().__init__(state_path, state_path + '.out', virt='fake',
+                         conf_text=QUIET_CONF, start_timeout=START_TIMEOUT)
 
     @property
     def root_url(self):
         """The API's root; requests name /v2.1 or /v2 themselves."""
         return f'http://{self.endpoints.host}:{self.endpoints.api_port}'
-
-    def start(self):
-        os.makedirs(self.state_path, exist_ok=True)
-        base = self.state_path + '-base.conf'
-        with open(base, 'w') as f:
-            f.write(QUIET_CONF)
-        e = self.endpoints
-        with open(self.log, 'ab') as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, '-m', 'nova.cmd.all',
-                 '--state-path', self.state_path, '--virt', 'fake',
-                 '--config-file', base,
-                 '--api-port', str(e.api_port),
-                 '--placement-port', str(e.placement_port),
-                 '--glance-port', str(e.glance_port)],
-                stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_TIMEOUT
-        while BANNER not in self.output():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise AssertionError('nova-all did not start:\n' +
-                                     self.output()[-4000:])
-            time.sleep(0.2)
-        return self
-
-    def output(self):
-        with open(self.log, errors='replace') as f:
-            return f.read()
 
     def api_errors(self):
         """The tracebacks of unexpected API errors nova-all logged."""
@@ -107,23 +72,6 @@ class NovaAll:
                 found.append(text[index:index + 3000])
                 start = index + 1
         return found
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        # Glance runs in its own session: end what runs in its directory.
-        glance_dir = os.path.join(self.state_path, 'glance')
-        for pid in filter(str.isdigit, os.listdir('/proc')):
-            try:
-                if os.readlink(f'/proc/{pid}/cwd') == glance_dir:
-                    os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass
 
 
 class Snapshot:

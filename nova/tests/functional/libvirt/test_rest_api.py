@@ -11,9 +11,7 @@ bridge) goes at the end, even when a test failed.
 
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -28,7 +26,6 @@ libvirt = guests.libvirt
 
 pytestmark = pytest.mark.slow
 
-BANNER = 'nova-all is serving the Compute API on'
 START_TIMEOUT = 180
 BOOT = guests.BOOT_TIMEOUT
 MARKER = guests.MARKER
@@ -40,22 +37,15 @@ GRACE = 3
 ACTION_TIMEOUT = 120
 
 
-class NovaAll:
+class NovaAll(fixtures.NovaAllProcess):
     """``nova-all --virt libvirt`` in a child process, state in
     ``workdir``."""
 
     def __init__(self, workdir):
-        self.workdir = workdir
-        self.state_path = os.path.join(workdir, 'state')
-        self.instances_path = os.path.join(self.state_path, 'instances')
-        self.endpoints = fixtures.free_endpoints()
-        self.out_path = os.path.join(workdir, 'nova-all.out')
-        self.proc = None
-
-    def start(self):
-        conf = os.path.join(self.workdir, 'base.conf')
-        with open(conf, 'w') as f:
-            f.write(f"""[DEFAULT]
+        super().__init__(
+            os.path.join(workdir, 'state'),
+            os.path.join(workdir, 'nova-all.out'), virt='libvirt',
+            conf_text=f"""[DEFAULT]
 allow_resize_to_same_host = true
 shutdown_timeout = {GRACE}
 [libvirt]
@@ -64,28 +54,9 @@ connection_uri = {guests.URI}
 wait_soft_reboot_seconds = {GRACE}
 [network]
 flat_network_bridge = {BRIDGE}
-""")
-        e = self.endpoints
-        with open(self.out_path, 'wb') as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, '-m', 'nova.cmd.all',
-                 '--state-path', self.state_path, '--virt', 'libvirt',
-                 '--config-file', conf,
-                 '--api-port', str(e.api_port),
-                 '--placement-port', str(e.placement_port),
-                 '--glance-port', str(e.glance_port)],
-                stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + START_TIMEOUT
-        while BANNER not in self.output():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError('nova-all did not start:\n'
-                                     + self.output()[-4000:])
-            time.sleep(0.3)
-
-    def output(self):
-        with open(self.out_path, errors='replace') as f:
-            return f.read()
+""", start_timeout=START_TIMEOUT)
+        self.workdir = workdir
+        self.instances_path = os.path.join(self.state_path, 'instances')
 
     def log_tail(self, chars=6000):
         path = os.path.join(self.state_path, 'log', 'nova-all.log')
@@ -94,24 +65,6 @@ flat_network_bridge = {BRIDGE}
                 return f.read()[-chars:]
         except OSError:
             return ''
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        # Glance runs in a session of its own; it dies with its parent,
-        # but one left by a SIGKILL is ended here too.
-        glance_dir = os.path.join(self.state_path, 'glance')
-        for pid in filter(str.isdigit, os.listdir('/proc')):
-            try:
-                if os.readlink(f'/proc/{pid}/cwd') == glance_dir:
-                    os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass
 
 
 def _remove_leftover_domains(instances_path):

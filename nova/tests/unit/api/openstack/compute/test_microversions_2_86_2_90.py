@@ -13,8 +13,12 @@ from tempest.lib.api_schema.response.compute.v2_89 import servers as v289
 from nova.api import validation
 from nova.tests.unit.api import conftest
 from nova.tests.unit.api.openstack.compute import hosts_fixture, test_servers
+from nova.tests.unit.api.openstack.compute.test_microversions_2_70_2_75 import (
+    compute_rpc,
+)
 
 flavor = test_servers.flavor
+_fixtures = (compute_rpc,)
 
 
 # 2.86 ------------------------------------------------------------------------
@@ -147,20 +151,6 @@ def test_volume_attachments_stay_not_offered_at_2_89(client, dbs, flavor):
 
 # 2.90 ------------------------------------------------------------------------
 
-class RebuildRecorder(conftest.FakeComputeRPCAPI):
-    def rebuild_instance(self, ctxt, instance, image_ref, admin_password,
-                         preserve_ephemeral=False):
-        pass
-
-
-@pytest.fixture
-def compute_rpc(monkeypatch, peers):
-    from nova.compute import api as compute_api
-    rpc = RebuildRecorder()
-    monkeypatch.setattr(compute_api.API, 'compute_rpcapi', rpc)
-    return rpc
-
-
 def _boot(client, version='2.90', **extra):
     return test_servers._boot(client, name='My Server', networks='none',
                               version=version, **extra)
@@ -219,7 +209,8 @@ def test_update_changes_the_hostname(client, dbs, flavor):
     assert _hostname(client, uuid) == 'db-2'
 
 
-def test_rebuild_changes_the_hostname(client, dbs, flavor, compute_rpc):
+def test_rebuild_changes_the_hostname(client, dbs, flavor,
+                                      compute_rpc):
     uuid = _scheduled(client, dbs)
     resp = client.post(f'/v2.1/servers/{uuid}/action', {'rebuild': {
         'imageRef': conftest.IMAGE_ID, 'hostname': 'rebuilt'}},
@@ -235,7 +226,8 @@ def test_rebuild_changes_the_hostname(client, dbs, flavor, compute_rpc):
 @pytest.mark.parametrize('hostname', [
     'a', '-web', 'web-', 'web_01', 'web.example.org', 'x' * 64, '', 5,
     None, 'wéb'])
-def test_invalid_hostnames_are_400(client, dbs, flavor, compute_rpc,
+def test_invalid_hostnames_are_400(client, dbs, flavor,
+                                   compute_rpc,
                                    hostname):
     resp = _boot(client, hostname=hostname)
     assert resp.status_int == 400, hostname
@@ -251,7 +243,8 @@ def test_invalid_hostnames_are_400(client, dbs, flavor, compute_rpc,
     assert _hostname(client, uuid) == 'my-server'
 
 
-def test_hostname_before_2_90_is_400(client, dbs, flavor, compute_rpc):
+def test_hostname_before_2_90_is_400(client, dbs, flavor,
+                                     compute_rpc):
     assert _boot(client, version='2.89',
                  hostname='web-01').status_int == 400
     uuid = _scheduled(client, dbs)
